@@ -1,0 +1,39 @@
+// Log bytes to KernelMessage records, one per line, each with its byte offset in the source.
+import type { KernelMessage, SourceRef } from '../model/index.js';
+import { parseLine } from './line.js';
+
+const NL = 0x0a;
+
+/**
+ * Split a decoded log buffer (pstore record, ramoops zone, EFI/ERST dump, mtdoops record)
+ * into messages. Each message's source is `source` with `offset = source.offset + the
+ * line's byte offset` when the source has an offset. Record headers the kernel adds
+ * ("Panic#1 Part1", "====1.2-D") are the caller's to strip before.
+ */
+export function bytesToMessages(bytes: Uint8Array, source: SourceRef, boot?: string): KernelMessage[] {
+  const out: KernelMessage[] = [];
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let pos = 0;
+  while (pos < buf.length) {
+    let end = buf.indexOf(NL, pos);
+    if (end < 0) end = buf.length;
+    let stop = end;
+    if (stop > pos && buf[stop - 1] === 0x0d) stop--;
+    if (stop > pos) {
+      const p = parseLine(buf.toString('utf8', pos, stop));
+      const msg: KernelMessage = {
+        kind: 'kmsg',
+        text: p.text,
+        source: source.offset === undefined ? source : { ...source, offset: source.offset + pos },
+      };
+      if (p.tsNs !== undefined) msg.tsNs = p.tsNs;
+      if (p.level !== undefined) msg.level = p.level;
+      if (p.facility !== undefined) msg.facility = p.facility;
+      if (p.caller !== undefined) msg.caller = p.caller;
+      if (boot !== undefined) msg.boot = boot;
+      out.push(msg);
+    }
+    pos = end + 1;
+  }
+  return out;
+}
