@@ -1,0 +1,8 @@
+// Every subcommand, one line each. A command file exports `register(program, io)`.
+import type { Command } from 'commander';
+import type { RunIO } from '../cli.js';
+
+export type RegisterCommand = (program: Command, io: RunIO) => void;
+
+export const commands: RegisterCommand[] = [
+];
