@@ -1,0 +1,13 @@
+// `npm run bench`: every benchmark, one line each; each prints its own figures.
+// Run one: `npm run bench -- NAME`.
+type Bench = { name: string; run: () => Promise<void> };
+
+const benches: Bench[] = [
+];
+
+const only = process.argv.slice(2);
+for (const b of benches) {
+  if (only.length && !only.includes(b.name)) continue;
+  console.log(`\n== ${b.name}`);
+  await b.run();
+}

@@ -1,0 +1,49 @@
+// Shared figures for benchmarks: wall time, throughput and peak RSS of a child process
+// (measured by GNU time, so crashlog and the C tools are measured the same way).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../src/main.js', import.meta.url));
+
+export interface Measured {
+  seconds: number;
+  peakRssMb: number;
+  stdout: string;
+  stderr: string;
+  status: number | null;
+}
+
+export function measure(cmd: string, args: string[], opts: { input?: string } = {}): Measured {
+  const dir = mkdtempSync(join(tmpdir(), 'crashlog-bench-'));
+  const out = join(dir, 'time');
+  try {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', out, cmd, ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      input: opts.input,
+    });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const kb = Number(readFileSync(out, 'utf8').trim().split('\n').pop());
+    return { seconds, peakRssMb: kb / 1024, stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Run the built crashlog CLI in a child node process and measure it. */
+export function measureCli(args: string[]): Measured {
+  return measure(process.execPath, [CLI, ...args]);
+}
+
+/** Node's own start-up, to report crashlog's time beyond it. */
+export function nodeStartup(): Measured {
+  return measure(process.execPath, ['-e', '0']);
+}
+
+export function fmt(n: number, digits = 2): string {
+  return n.toFixed(digits);
+}
