@@ -1,0 +1,68 @@
+// `journalctl -k -o json` output: one JSON object per line (json-seq's RS separators and
+// a pretty-printed array are tolerated too). MESSAGE may be a byte array (non-UTF-8).
+import type { ReadContext } from '../../src/backend.js';
+import type { KernelMessage } from '../../src/model/index.js';
+import { readLines } from '../../src/input/lines.js';
+import { parseLine } from '../../src/kmsg/line.js';
+
+const ID = 'journal';
+
+type Entry = Record<string, unknown>;
+
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.every((b) => typeof b === 'number')) return Buffer.from(v as number[]).toString('utf8');
+  return undefined;
+}
+
+function usec(v: unknown): bigint | undefined {
+  const s = str(v);
+  return s !== undefined && /^\d{1,20}$/.test(s) ? BigInt(s) : undefined;
+}
+
+export function entryToMessage(e: Entry, path: string, offset: number): KernelMessage | undefined {
+  const message = str(e.MESSAGE);
+  if (message === undefined) return undefined;
+  // A kernel message keeps its own time in _SOURCE_MONOTONIC_TIMESTAMP (usec since boot).
+  const p = parseLine(message);
+  const msg: KernelMessage = { kind: 'kmsg', text: p.text, source: { backend: ID, path, offset } };
+  const cursor = str(e.__CURSOR);
+  if (cursor) msg.source.id = cursor;
+  const mono = usec(e._SOURCE_MONOTONIC_TIMESTAMP) ?? usec(e.__MONOTONIC_TIMESTAMP);
+  if (p.tsNs !== undefined) msg.tsNs = p.tsNs;
+  else if (mono !== undefined) msg.tsNs = mono * 1000n;
+  const prio = str(e.PRIORITY);
+  if (prio !== undefined && /^[0-7]$/.test(prio)) msg.level = Number(prio);
+  const fac = str(e.SYSLOG_FACILITY);
+  if (fac !== undefined && /^\d{1,2}$/.test(fac)) msg.facility = Number(fac);
+  const boot = str(e._BOOT_ID);
+  if (boot) msg.boot = boot;
+  const real = usec(e.__REALTIME_TIMESTAMP);
+  if (real !== undefined) msg.wallTime = new Date(Number(real / 1000n));
+  const subsystem = str(e._KERNEL_SUBSYSTEM);
+  const device = str(e._KERNEL_DEVICE);
+  if (subsystem || device) msg.device = { subsystem: subsystem ?? '', device: device ?? '' };
+  return msg;
+}
+
+export async function* readJournal(path: string, ctx: ReadContext): AsyncGenerator<KernelMessage> {
+  for await (const line of readLines(path)) {
+    // json-seq puts RS (0x1e) before each object; a pretty array adds "[", "]" and ",".
+    let text = line.bytes.toString('utf8').replace(/^\x1e/, '').trim();
+    if (text === '' || text === '[' || text === ']') continue;
+    if (text.endsWith(',')) text = text.slice(0, -1);
+    let entry: unknown;
+    try {
+      entry = JSON.parse(text);
+    } catch (err) {
+      ctx.problem({ path, offset: line.offset, message: `not a journal JSON entry: ${(err as Error).message}` });
+      continue;
+    }
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      ctx.problem({ path, offset: line.offset, message: 'not a journal JSON entry: not an object' });
+      continue;
+    }
+    const msg = entryToMessage(entry as Entry, path, line.offset);
+    if (msg) yield msg;
+  }
+}

@@ -1,0 +1,139 @@
+// A pstore directory (/sys/fs/pstore or a copy), or one record file from it.
+// dmesg records are split by the kernel into parts ("Panic#1 Part1" is the newest chunk,
+// higher parts are older); the parts of one dump are joined oldest first.
+import { lstat, readdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { inflateRawSync, inflateSync } from 'node:zlib';
+import type { ReadContext } from '../../src/backend.js';
+import type { CrashRecord, KernelMessage } from '../../src/model/index.js';
+import { readSmall } from '../../src/input/file.js';
+import { bytesToMessages } from '../../src/kmsg/messages.js';
+import { parseStructMce } from '../../src/mce/struct.js';
+import { parseDmesgHeader } from '../../src/pstore/header.js';
+import { messageOf } from '../../src/util/errors.js';
+import { ECC_NOTE, MAX_ENTRIES, MAX_INFLATED_BYTES, MAX_RECORD_BYTES, efiIdTime, parsePstoreName, type PstoreName } from './layout.js';
+
+const ID = 'pstore';
+/** Files an archive or a copy keeps beside the records; not records, not problems. */
+const KNOWN_EXTRAS = /^(manifest\.json|truth\.json|report\.(txt|json)|SOURCE\.md|README.*)$/;
+
+interface RecordFile {
+  path: string;
+  name: PstoreName;
+}
+
+interface DmesgPart {
+  file: RecordFile;
+  part: number;
+  /** Offset in the file where the log text starts (after the header line). */
+  start: number;
+  bytes: Buffer;
+}
+
+function inflate(bytes: Buffer): Buffer {
+  const opts = { maxOutputLength: MAX_INFLATED_BYTES };
+  try {
+    return inflateSync(bytes, opts);
+  } catch {
+    return inflateRawSync(bytes, opts);
+  }
+}
+
+async function listRecords(path: string, ctx: ReadContext): Promise<RecordFile[]> {
+  const st = await lstat(path);
+  const names = st.isDirectory() ? (await readdir(path)).sort() : [basename(path)];
+  const dir = st.isDirectory() ? path : dirname(path);
+  if (names.length > MAX_ENTRIES) ctx.problem({ path, message: `${names.length} entries, only the first ${MAX_ENTRIES} read` });
+  const out: RecordFile[] = [];
+  for (const n of names.slice(0, MAX_ENTRIES)) {
+    const p = join(dir, n);
+    const name = parsePstoreName(n);
+    if (!name) {
+      if (!KNOWN_EXTRAS.test(n)) ctx.problem({ path: p, message: 'not a pstore record name (type-backend-id), skipped' });
+      continue;
+    }
+    const ls = await lstat(p);
+    if (!ls.isFile()) {
+      ctx.problem({ path: p, message: ls.isSymbolicLink() ? 'symbolic link, not followed' : 'not a regular file, skipped' });
+      continue;
+    }
+    out.push({ path: p, name });
+  }
+  return out;
+}
+
+async function recordBytes(f: RecordFile, ctx: ReadContext): Promise<Buffer | undefined> {
+  try {
+    const raw = await readSmall(f.path, MAX_RECORD_BYTES);
+    const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    if (!f.name.compressed) return buf;
+    try {
+      return inflate(buf);
+    } catch (err) {
+      ctx.problem({ path: f.path, offset: 0, message: `compressed record (.enc.z) could not be inflated: ${messageOf(err)}` });
+      return undefined;
+    }
+  } catch (err) {
+    ctx.problem({ path: f.path, message: `cannot read: ${messageOf(err)}` });
+    return undefined;
+  }
+}
+
+function recordTime(f: RecordFile): Date | undefined {
+  return f.name.backend.startsWith('efi') ? efiIdTime(f.name.id) : undefined;
+}
+
+/** Messages of one dump, its parts joined oldest (highest part) first. */
+function dumpMessages(parts: DmesgPart[], ctx: ReadContext): KernelMessage[] {
+  const out: KernelMessage[] = [];
+  parts.sort((a, b) => b.part - a.part);
+  for (const p of parts) {
+    let body = p.bytes.subarray(p.start);
+    const tail = body.subarray(Math.max(0, body.length - 80)).toString('latin1');
+    const ecc = ECC_NOTE.exec(tail);
+    if (ecc) {
+      body = body.subarray(0, body.length - Buffer.byteLength(ecc[0], 'latin1'));
+      if (ecc[1] !== 'No errors detected') ctx.problem({ path: p.file.path, offset: p.start + body.length, message: `ramoops ECC: ${ecc[1]}` });
+    }
+    const source = { backend: ID, path: p.file.path, offset: p.start, id: `${p.file.name.type}-${p.file.name.backend}-${p.file.name.id}`, part: p.part };
+    out.push(...bytesToMessages(body, source));
+  }
+  // The dump was written right after its newest line: that line's wall-clock anchor.
+  const time = recordTime(parts[parts.length - 1]!.file);
+  const last = out[out.length - 1];
+  if (time && last) last.wallTime = time;
+  return out;
+}
+
+export async function* readPstore(path: string, ctx: ReadContext): AsyncGenerator<CrashRecord> {
+  const files = await listRecords(path, ctx);
+  const dumps = new Map<string, DmesgPart[]>();
+  for (const f of files) {
+    const bytes = await recordBytes(f, ctx);
+    if (!bytes) continue;
+    const source = { backend: ID, path: f.path, offset: 0, id: `${f.name.type}-${f.name.backend}-${f.name.id}` };
+    switch (f.name.type) {
+      case 'dmesg': {
+        const h = parseDmesgHeader(bytes.toString('latin1', 0, 64));
+        const key = h ? `${f.name.backend}/${h.reason}#${h.count}` : `${f.name.backend}/${f.name.id}`;
+        const list = dumps.get(key) ?? [];
+        list.push({ file: f, part: h?.part ?? 1, start: h?.length ?? 0, bytes });
+        dumps.set(key, list);
+        break;
+      }
+      case 'console':
+        yield* bytesToMessages(bytes, source);
+        break;
+      case 'mce':
+        try {
+          yield parseStructMce(bytes, source);
+        } catch (err) {
+          ctx.problem({ path: f.path, offset: 0, message: `machine-check record: ${messageOf(err)}` });
+        }
+        break;
+      default:
+        yield { kind: 'blob', type: f.name.type, size: bytes.length, source };
+    }
+  }
+  for (const parts of dumps.values()) yield* dumpMessages(parts, ctx);
+}

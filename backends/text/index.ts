@@ -1,0 +1,27 @@
+import type { Backend } from '../../src/backend.js';
+import { headText } from '../../src/input/probe.js';
+import { KMSG_RECORD, SYSLOG_BSD, SYSLOG_ISO, TIMESTAMP_ANYWHERE } from './layout.js';
+import { readText } from './read.js';
+
+const KERNELISH = /Linux version|Call Trace|Kernel panic|BUG: |WARNING: |Oops|RIP: |pc : /;
+
+export const text: Backend = {
+  id: 'text',
+  summary: 'kernel log as text: dmesg, serial/netconsole capture, kern.log/syslog, /dev/kmsg records',
+  probe(p) {
+    if (p.isDirectory || p.head.length === 0) return 0;
+    let binary = 0;
+    for (const b of p.head) if (b === 0 || (b < 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0x1b)) binary++;
+    if (binary > p.head.length / 50) return 0;
+    // JSON (a journal export, a manifest) is not a text log, whatever its strings hold.
+    if (/^\s*[[{]\s*["{\]]/.test(headText(p, 64))) return 0;
+    const lines = headText(p).split('\n').slice(0, 400);
+    let hits = 0;
+    for (const l of lines) {
+      if (TIMESTAMP_ANYWHERE.test(l) || KMSG_RECORD.test(l) || SYSLOG_BSD.test(l) || SYSLOG_ISO.test(l) || KERNELISH.test(l)) hits++;
+    }
+    if (hits === 0) return 0.05; // any text is a log of sorts, but the least likely reading
+    return 0.3 + 0.5 * (hits / lines.length);
+  },
+  read: readText,
+};

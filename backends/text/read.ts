@@ -1,0 +1,72 @@
+// Kernel logs as text: dmesg, "<6>[ts]" pstore text, /dev/kmsg records, syslog/kern.log,
+// serial and netconsole captures with junk before the time stamp.
+import type { ReadContext } from '../../src/backend.js';
+import type { KernelMessage, SourceRef } from '../../src/model/index.js';
+import { readLines } from '../../src/input/lines.js';
+import { parseLine } from '../../src/kmsg/line.js';
+import { KMSG_DICT, KMSG_RECORD, MAX_JUNK_BYTES, MONTHS, SYSLOG_BSD, SYSLOG_ISO, TIMESTAMP_ANYWHERE } from './layout.js';
+
+const ID = 'text';
+
+function fromKmsg(m: RegExpExecArray, source: SourceRef): KernelMessage {
+  const pri = Number(m[1]);
+  // /dev/kmsg escapes non-printables as \xNN; undo it so the text reads as printk's.
+  const text = m[5]!.replace(/\\x([0-9a-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return { kind: 'kmsg', text, level: pri & 7, facility: pri >> 3, seq: BigInt(m[2]!), tsNs: BigInt(m[3]!) * 1000n, source };
+}
+
+function bsdDate(m: RegExpExecArray, year: number): Date {
+  return new Date(year, MONTHS.indexOf(m[1]!), Number(m[2]!.trim()), Number(m[3]), Number(m[4]), Number(m[5]));
+}
+
+/** One line to a message, or undefined for a line that holds none. */
+export function parseTextLine(line: string, source: SourceRef, year: number): KernelMessage | undefined {
+  let wallTime: Date | undefined;
+  let rest = line;
+  const bsd = SYSLOG_BSD.exec(line);
+  const iso = bsd ? null : SYSLOG_ISO.exec(line);
+  if (bsd) {
+    wallTime = bsdDate(bsd, year);
+    rest = bsd[7]!;
+  } else if (iso) {
+    wallTime = new Date(iso[1]!.replace(' ', 'T'));
+    rest = iso[3]!;
+  } else {
+    const k = KMSG_RECORD.exec(line);
+    if (k) return fromKmsg(k, source);
+  }
+  let p = parseLine(rest);
+  if (p.tsNs === undefined && p.level === undefined) {
+    const at = TIMESTAMP_ANYWHERE.exec(rest.slice(0, MAX_JUNK_BYTES + 24));
+    if (at && at.index > 0 && at.index <= MAX_JUNK_BYTES) p = parseLine(rest.slice(at.index));
+  }
+  if (p.text.length === 0 && p.tsNs === undefined) return undefined;
+  const msg: KernelMessage = { kind: 'kmsg', text: p.text, source };
+  if (p.tsNs !== undefined) msg.tsNs = p.tsNs;
+  if (p.level !== undefined) msg.level = p.level;
+  if (p.facility !== undefined) msg.facility = p.facility;
+  if (p.caller !== undefined) msg.caller = p.caller;
+  if (wallTime && !Number.isNaN(wallTime.getTime())) msg.wallTime = wallTime;
+  return msg;
+}
+
+export async function* readText(path: string, ctx: ReadContext): AsyncGenerator<KernelMessage> {
+  const year = typeof ctx.options.year === 'number' ? ctx.options.year : new Date().getFullYear();
+  let pending: KernelMessage | undefined;
+  for await (const line of readLines(path)) {
+    const text = line.bytes.toString('utf8');
+    if (line.cut) ctx.problem({ path, offset: line.offset, message: `line longer than ${line.bytes.length} bytes, cut` });
+    const dict = pending ? KMSG_DICT.exec(text) : null;
+    if (dict && pending) {
+      // /dev/kmsg dictionary lines belong to the record before them.
+      if (dict[1] === 'SUBSYSTEM') pending.device = { subsystem: dict[2]!, device: pending.device?.device ?? '' };
+      else if (dict[1] === 'DEVICE') pending.device = { subsystem: pending.device?.subsystem ?? '', device: dict[2]! };
+      continue;
+    }
+    const msg = parseTextLine(text, { backend: ID, path, offset: line.offset }, year);
+    if (!msg) continue;
+    if (pending) yield pending;
+    pending = msg;
+  }
+  if (pending) yield pending;
+}

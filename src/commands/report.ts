@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import type { RunIO } from '../cli.js';
+import { analyze } from '../analyze.js';
+import { renderText } from '../report/text.js';
+import { stringifyJson, toJsonReport } from '../report/json.js';
+import { addInputOptions, parseReadOptions } from './options.js';
+import { ApplicationError } from '../util/errors.js';
+
+export function register(program: Command, io: RunIO): void {
+  addInputOptions(
+    program
+      .command('report')
+      .description('say why the machine crashed, from any inputs (pstore dirs, ramoops/MTD images, vmcores, logs, journals, MCE records)')
+      .argument('[inputs...]', 'files or directories; recognised by content'),
+  )
+    .option('--json', 'print the JSON report (schema in the README)')
+    .option('--color', 'color the text report')
+    .action(async (inputs: string[], opts: { as?: string; opt?: string[]; json?: boolean; color?: boolean }) => {
+      if (inputs.length === 0) throw new ApplicationError('report: name at least one input (a pstore directory, an image, a vmcore, a log)', 2);
+      const a = await analyze(inputs, { as: opts.as, options: parseReadOptions(opts.opt) });
+      io.stdout(opts.json ? stringifyJson(toJsonReport(a)) + '\n' : renderText(a, { color: opts.color }));
+      // Exit 1 when nothing could be read at all; problems beside good records are reported, not fatal.
+      if (a.inputs.every((i) => i.records === 0)) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,64 @@
+// Human text: per incident one headline, then what, when and the evidence, each line
+// pointing at where it came from; then the inputs and what was wrong with them.
+import pc from 'picocolors';
+import type { Analysis } from '../analyze.js';
+import type { Incident } from '../model/index.js';
+import { formatSource } from './source.js';
+
+export interface TextOptions {
+  color?: boolean;
+}
+
+function headline(i: Incident): string {
+  const cause = i.cause === 'hardware' ? 'HARDWARE' : i.cause === 'software' ? 'SOFTWARE' : 'UNKNOWN';
+  return `${cause}: ${i.title}`;
+}
+
+function incidentLines(i: Incident, c: ReturnType<typeof pc.createColors>): string[] {
+  const out: string[] = [];
+  const color = i.cause === 'hardware' ? c.red : i.cause === 'software' ? c.yellow : c.magenta;
+  out.push(c.bold(color(headline(i))));
+  const facts: [string, string | undefined][] = [
+    ['boot', i.boot + (i.release ? ` (${i.release})` : '')],
+    ['kind', i.kind + (i.hung ? ' (system was hung, no panic)' : '')],
+    ['when', i.time],
+    ['panic', i.panic],
+    ['function', i.function],
+    ['module', i.module],
+    ['taint', i.taint],
+    ['confidence', i.confidence.toFixed(2)],
+  ];
+  for (const [k, v] of facts) if (v !== undefined && v !== '') out.push(`  ${k.padEnd(10)} ${v}`);
+  if (i.events.length) {
+    out.push('  events:');
+    for (const e of i.events) out.push(`    ${e.title}${e.corrupted ? ' (corrupted report)' : ''}  ${c.dim(formatSource(e.source))}`);
+  }
+  for (const m of i.mce ?? []) {
+    out.push(`  machine check: bank ${m.bank} status ${m.status}${m.addr ? ` addr ${m.addr}` : ''}${m.cpu !== undefined ? ` cpu ${m.cpu}` : ''}${m.socket !== undefined ? ` socket ${m.socket}` : ''}`);
+    out.push(`    ${m.severity}, ${m.errorClass}: ${m.summary}  ${c.dim(formatSource(m.source))}`);
+  }
+  for (const h of i.correctedBefore ?? []) {
+    out.push(`  corrected before: bank ${h.bank} x${h.count}${h.addr ? ` addr ${h.addr}` : ''}${h.first ? ` first ${h.first}` : ''}${h.last ? ` last ${h.last}` : ''}`);
+  }
+  if (i.evidence.length) {
+    out.push('  evidence:');
+    for (const e of i.evidence) out.push(`    ${e.text}  ${c.dim(formatSource(e.source))}`);
+  }
+  for (const m of i.missing ?? []) out.push(`  missing: ${m}`);
+  return out;
+}
+
+export function renderText(a: Analysis, opts: TextOptions = {}): string {
+  const c = pc.createColors(opts.color ?? false);
+  const out: string[] = [];
+  if (a.incidents.length === 0) out.push('No crash found in the inputs.');
+  for (const i of a.incidents) {
+    out.push(...incidentLines(i, c), '');
+  }
+  out.push(c.bold('inputs:'));
+  for (const inp of a.inputs) {
+    out.push(`  ${inp.path}: ${inp.backend}, ${inp.records} records${inp.problems.length ? `, ${inp.problems.length} problems` : ''}`);
+    for (const p of inp.problems) out.push(`    ${c.red('problem')}: ${formatSource({ backend: inp.backend, path: p.path, offset: p.offset })}: ${p.message}`);
+  }
+  return out.join('\n') + '\n';
+}

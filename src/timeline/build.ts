@@ -1,0 +1,125 @@
+// Records from all inputs -> boots: segments joined where they are the same boot's log,
+// ordered by kernel time, duplicates merged (one message, several sources), other
+// records placed in the boot they belong to, and kernel time mapped to wall clock.
+import { createHash } from 'node:crypto';
+import type { CrashRecord, KernelMessage, Problem } from '../model/index.js';
+import type { Boot, Timeline } from './types.js';
+import { cutSegments, isBanner, lateKeys, messageKey, type Segment } from './segments.js';
+import { findClock } from './clock.js';
+import { placeRecords } from './place.js';
+
+export interface InputRecords {
+  path: string;
+  records: CrashRecord[];
+}
+
+/** Lines two segments must share to be one boot (fewer when a segment is that small). */
+const SHARED_LINES = 3;
+
+class UnionFind {
+  private readonly parent: number[];
+  constructor(n: number) {
+    this.parent = Array.from({ length: n }, (_, i) => i);
+  }
+  find(i: number): number {
+    while (this.parent[i] !== i) i = this.parent[i] = this.parent[this.parent[i]!]!;
+    return i;
+  }
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+}
+
+function joinSegments(segments: Segment[]): Segment[][] {
+  const uf = new UnionFind(segments.length);
+  const byBootId = new Map<string, number>();
+  const owner = new Map<string, number>();
+  segments.forEach((s, i) => {
+    if (s.boot !== undefined) {
+      const j = byBootId.get(s.boot);
+      if (j === undefined) byBootId.set(s.boot, i);
+      else uf.union(i, j);
+      return;
+    }
+    const keys = lateKeys(s);
+    const need = Math.min(SHARED_LINES, keys.size);
+    const hits = new Map<number, number>();
+    for (const k of keys) {
+      const j = owner.get(k);
+      if (j === undefined) owner.set(k, i);
+      else hits.set(j, (hits.get(j) ?? 0) + 1);
+    }
+    for (const [j, n] of hits) if (n >= need && need > 0) uf.union(i, j);
+  });
+  const groups = new Map<number, Segment[]>();
+  segments.forEach((s, i) => {
+    const r = uf.find(i);
+    const g = groups.get(r) ?? [];
+    g.push(s);
+    groups.set(r, g);
+  });
+  return [...groups.values()];
+}
+
+/** Order by kernel time; an untimed line keeps its place after the line before it. */
+function orderAndMerge(segments: Segment[]): KernelMessage[] {
+  const rows: { m: KernelMessage; ts: bigint; seg: number; i: number }[] = [];
+  segments.forEach((s, seg) => {
+    let ts = -1n;
+    s.messages.forEach((m, i) => {
+      if (m.tsNs !== undefined) ts = m.tsNs;
+      rows.push({ m, ts, seg, i });
+    });
+  });
+  rows.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.seg - b.seg || a.i - b.i));
+  const seen = new Map<string, KernelMessage>();
+  const out: KernelMessage[] = [];
+  for (const { m } of rows) {
+    const key = messageKey(m);
+    const first = key === undefined ? undefined : seen.get(key);
+    if (first) {
+      (first.alsoIn ??= []).push(m.source, ...(m.alsoIn ?? []));
+      continue;
+    }
+    const copy = { ...m };
+    if (key !== undefined) seen.set(key, copy);
+    out.push(copy);
+  }
+  return out;
+}
+
+function bootKey(messages: KernelMessage[], release: string | undefined, fallback: string): string {
+  const journal = messages.find((m) => m.boot !== undefined)?.boot;
+  if (journal) return journal;
+  const h = createHash('sha256');
+  const seed = messages.slice(0, 8).map((m) => `${m.tsNs ?? ''}|${m.text}`).join('\n') || fallback;
+  h.update(seed);
+  return `${release ?? 'linux'}-${h.digest('hex').slice(0, 10)}`;
+}
+
+function newBoot(messages: KernelMessage[], fallbackSeed: string): Boot {
+  const banner = messages.find(isBanner);
+  const release = banner ? /^Linux version (\S+)/.exec(banner.text)![1] : undefined;
+  const boot: Boot = { key: '', messages, mces: [], memoryErrors: [], dumps: [], blobs: [] };
+  if (release) boot.release = release;
+  boot.key = bootKey(messages, release, fallbackSeed);
+  return boot;
+}
+
+export function buildTimeline(inputs: InputRecords[], problems: Problem[] = []): Timeline {
+  const segments: Segment[] = [];
+  inputs.forEach((inp, i) => {
+    const msgs = inp.records.filter((r): r is KernelMessage => r.kind === 'kmsg');
+    segments.push(...cutSegments(i, msgs));
+  });
+  const groups = joinSegments(segments);
+  const boots = groups.map((g) => {
+    const b = newBoot(orderAndMerge(g), '');
+    return { boot: b, inputs: new Set(g.map((s) => s.input)) };
+  });
+  placeRecords(inputs, boots, (seed) => newBoot([], seed));
+  for (const { boot } of boots) findClock(boot);
+  return { boots: boots.map((b) => b.boot), problems };
+}

@@ -1,0 +1,66 @@
+// Step one of the timeline: cut each input's messages into segments, each a run of one
+// boot's log from one record (a pstore dump, a console capture between two banners).
+import type { KernelMessage } from '../model/index.js';
+
+export interface Segment {
+  input: number;
+  messages: KernelMessage[];
+  /** Journal boot id, when the source knows it. */
+  boot?: string;
+  /** Starts with the kernel's "Linux version" banner. */
+  banner: boolean;
+}
+
+const BANNER = /^Linux version \S/;
+/** A clock that steps back by more than this starts another boot. */
+const CLOCK_BACK_NS = 1_000_000_000n;
+
+export function isBanner(m: KernelMessage): boolean {
+  return BANNER.test(m.text) && (m.tsNs === undefined || m.tsNs < 1_000_000_000n);
+}
+
+function recordKey(m: KernelMessage): string {
+  return `${m.source.path}\0${m.source.id ?? ''}`;
+}
+
+/** Cut one input's messages (in the order the backend gave them) into segments. */
+export function cutSegments(input: number, messages: readonly KernelMessage[]): Segment[] {
+  const out: Segment[] = [];
+  let cur: Segment | undefined;
+  let lastTs: bigint | undefined;
+  let lastRecord = '';
+  for (const m of messages) {
+    const record = recordKey(m);
+    const newBoot =
+      !cur ||
+      record !== lastRecord ||
+      (m.boot !== undefined && m.boot !== cur.boot) ||
+      (isBanner(m) && cur.messages.length > 0) ||
+      (m.tsNs !== undefined && lastTs !== undefined && m.tsNs + CLOCK_BACK_NS < lastTs);
+    if (newBoot) {
+      cur = { input, messages: [], banner: isBanner(m) };
+      if (m.boot !== undefined) cur.boot = m.boot;
+      out.push(cur);
+      lastTs = undefined;
+    }
+    cur!.messages.push(m);
+    if (m.tsNs !== undefined) lastTs = m.tsNs;
+    lastRecord = record;
+  }
+  return out;
+}
+
+export function messageKey(m: KernelMessage): string | undefined {
+  return m.tsNs === undefined ? undefined : `${m.tsNs}\0${m.text}`;
+}
+
+/** Keys of a segment's lines printed after the first second of the boot. Lines at the
+ * very start repeat across boots of one kernel, so only later ones identify a boot. */
+export function lateKeys(s: Segment): Set<string> {
+  const keys = new Set<string>();
+  for (const m of s.messages) {
+    if (m.tsNs === undefined || m.tsNs < 1_000_000_000n) continue;
+    keys.add(messageKey(m)!);
+  }
+  return keys;
+}
