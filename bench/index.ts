@@ -1,8 +1,11 @@
 // `npm run bench`: every benchmark, one line each; each prints its own figures.
 // Run one: `npm run bench -- NAME`.
+import { run as pstore } from './pstore.js';
+
 type Bench = { name: string; run: () => Promise<void> };
 
 const benches: Bench[] = [
+  { name: 'pstore', run: pstore },
 ];
 
 const only = process.argv.slice(2);
