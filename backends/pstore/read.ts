@@ -84,7 +84,7 @@ function recordTime(f: RecordFile): Date | undefined {
 }
 
 /** Messages of one dump, its parts joined oldest (highest part) first. */
-function dumpMessages(parts: DmesgPart[], ctx: ReadContext): KernelMessage[] {
+function dumpMessages(dumpId: string, parts: DmesgPart[], ctx: ReadContext): KernelMessage[] {
   const out: KernelMessage[] = [];
   parts.sort((a, b) => b.part - a.part);
   for (const p of parts) {
@@ -95,7 +95,8 @@ function dumpMessages(parts: DmesgPart[], ctx: ReadContext): KernelMessage[] {
       body = body.subarray(0, body.length - Buffer.byteLength(ecc[0], 'latin1'));
       if (ecc[1] !== 'No errors detected') ctx.problem({ path: p.file.path, offset: p.start + body.length, message: `ramoops ECC: ${ecc[1]}` });
     }
-    const source = { backend: ID, path: p.file.path, offset: p.start, id: `${p.file.name.type}-${p.file.name.backend}-${p.file.name.id}`, part: p.part };
+    // One id for all parts of a dump: the parts are one record split by the kernel.
+    const source = { backend: ID, path: p.file.path, offset: p.start, id: dumpId, part: p.part };
     out.push(...bytesToMessages(body, source));
   }
   // The dump was written right after its newest line: that line's wall-clock anchor.
@@ -115,7 +116,7 @@ export async function* readPstore(path: string, ctx: ReadContext): AsyncGenerato
     switch (f.name.type) {
       case 'dmesg': {
         const h = parseDmesgHeader(bytes.toString('latin1', 0, 64));
-        const key = h ? `${f.name.backend}/${h.reason}#${h.count}` : `${f.name.backend}/${f.name.id}`;
+        const key = h ? `dmesg-${f.name.backend} ${h.reason}#${h.count}` : `dmesg-${f.name.backend}-${f.name.id}`;
         const list = dumps.get(key) ?? [];
         list.push({ file: f, part: h?.part ?? 1, start: h?.length ?? 0, bytes });
         dumps.set(key, list);
@@ -135,5 +136,5 @@ export async function* readPstore(path: string, ctx: ReadContext): AsyncGenerato
         yield { kind: 'blob', type: f.name.type, size: bytes.length, source };
     }
   }
-  for (const parts of dumps.values()) yield* dumpMessages(parts, ctx);
+  for (const [id, parts] of dumps) yield* dumpMessages(id, parts, ctx);
 }

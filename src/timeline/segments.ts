@@ -19,8 +19,9 @@ export function isBanner(m: KernelMessage): boolean {
   return BANNER.test(m.text) && (m.tsNs === undefined || m.tsNs < 1_000_000_000n);
 }
 
+/** A record's identity: its id (one for all parts of a split dump), else its file. */
 function recordKey(m: KernelMessage): string {
-  return `${m.source.path}\0${m.source.id ?? ''}`;
+  return m.source.id ?? m.source.path;
 }
 
 /** Cut one input's messages (in the order the backend gave them) into segments. */
@@ -31,14 +32,17 @@ export function cutSegments(input: number, messages: readonly KernelMessage[]): 
   let lastRecord = '';
   for (const m of messages) {
     const record = recordKey(m);
+    const banner = isBanner(m);
+    // Firmware chatter before the banner (no kernel time yet) is part of the boot it precedes.
+    if (cur && banner && lastTs === undefined && record === lastRecord) cur.banner = true;
     const newBoot =
       !cur ||
       record !== lastRecord ||
       (m.boot !== undefined && m.boot !== cur.boot) ||
-      (isBanner(m) && cur.messages.length > 0) ||
+      (banner && lastTs !== undefined) ||
       (m.tsNs !== undefined && lastTs !== undefined && m.tsNs + CLOCK_BACK_NS < lastTs);
     if (newBoot) {
-      cur = { input, messages: [], banner: isBanner(m) };
+      cur = { input, messages: [], banner };
       if (m.boot !== undefined) cur.boot = m.boot;
       out.push(cur);
       lastTs = undefined;
