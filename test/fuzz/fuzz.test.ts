@@ -13,6 +13,7 @@ import { makeProbe } from '../../src/input/probe.js';
 import { FormatError } from '../../src/util/errors.js';
 import { FIXTURES } from '../corpus.js';
 import { applyMutation, mutationArb } from './mutate.js';
+import { builtSeeds } from './seeds.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 /** Cases per backend (split over its seeds), and the most seeds tried per backend. */
@@ -44,7 +45,8 @@ function dirSize(p: string): number {
 }
 
 async function seedsOf(b: Backend): Promise<string[]> {
-  const seeds: string[] = [];
+  const built = builtSeeds[b.id];
+  const seeds: string[] = built ? built(mkdtempSync(join(work, `seed-${b.id}-`))) : [];
   for (const p of walk(join(FIXTURES, b.id))) {
     if (/\.(json|md)$/.test(p) || dirSize(p) > MAX_SEED_BYTES) continue;
     if (b.probe(await makeProbe(p)) > 0) seeds.push(p);
@@ -101,7 +103,8 @@ describe('fuzz: mutated real inputs never crash a backend', () => {
   for (const b of backends) {
     it(`${b.id}`, async () => {
       const seeds = await seedsOf(b);
-      if (seeds.length === 0) return; // a backend without fixtures has nothing to mutate yet
+      // Every backend registers by having seeds: real fixtures, or builders in seeds.ts.
+      expect(seeds.length, `no seeds for ${b.id}: add fixtures/${b.id}/ or a builder in test/fuzz/seeds.ts`).toBeGreaterThan(0);
       let n = 0;
       const runsPerSeed = Math.max(20, Math.floor(RUNS / seeds.length));
       for (const [i, seed] of seeds.entries()) {
