@@ -63,8 +63,13 @@ function joinSegments(segments: Segment[]): Segment[][] {
   return [...groups.values()];
 }
 
-/** Order by kernel time; an untimed line keeps its place after the line before it. */
+/**
+ * Order by kernel time; an untimed line keeps its place after the line before it. The
+ * same line from several sources becomes one message with the others in `alsoIn`.
+ * One segment is already in its source's order and has no duplicates to merge.
+ */
 function orderAndMerge(segments: Segment[]): KernelMessage[] {
+  if (segments.length === 1) return segments[0]!.messages;
   const rows: { m: KernelMessage; ts: bigint; seg: number; i: number }[] = [];
   segments.forEach((s, seg) => {
     let ts = -1n;
@@ -83,9 +88,8 @@ function orderAndMerge(segments: Segment[]): KernelMessage[] {
       (first.alsoIn ??= []).push(m.source, ...(m.alsoIn ?? []));
       continue;
     }
-    const copy = { ...m };
-    if (key !== undefined) seen.set(key, copy);
-    out.push(copy);
+    if (key !== undefined) seen.set(key, m);
+    out.push(m);
   }
   return out;
 }

@@ -58,11 +58,18 @@ export function messageKey(m: KernelMessage): string | undefined {
   return m.tsNs === undefined ? undefined : `${m.tsNs}\0${m.text}`;
 }
 
+/** Lines of a long segment looked at from each end: overlaps between dumps and logs of
+ * one boot lie at the ends (a dump holds the tail of the log a console shows whole). */
+const EDGE_LINES = 50_000;
+
 /** Keys of a segment's lines printed after the first second of the boot. Lines at the
  * very start repeat across boots of one kernel, so only later ones identify a boot. */
 export function lateKeys(s: Segment): Set<string> {
   const keys = new Set<string>();
-  for (const m of s.messages) {
+  const n = s.messages.length;
+  for (let i = 0; i < n; i++) {
+    if (i === EDGE_LINES && n > 2 * EDGE_LINES) i = n - EDGE_LINES;
+    const m = s.messages[i]!;
     if (m.tsNs === undefined || m.tsNs < 1_000_000_000n) continue;
     keys.add(messageKey(m)!);
   }
