@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { RunIO } from '../cli.js';
 import { analyze } from '../analyze.js';
+import { renderHtml } from '../report/html.js';
 import { renderText } from '../report/text.js';
 import { stringifyJson, toJsonReport } from '../report/json.js';
 import { addInputOptions, parseReadOptions } from './options.js';
@@ -14,11 +15,12 @@ export function register(program: Command, io: RunIO): void {
       .argument('[inputs...]', 'files or directories; recognised by content'),
   )
     .option('--json', 'print the JSON report (schema in the README)')
+    .option('--html', 'print a self-contained HTML page')
     .option('--color', 'color the text report')
-    .action(async (inputs: string[], opts: { as?: string; opt?: string[]; json?: boolean; color?: boolean }) => {
+    .action(async (inputs: string[], opts: { as?: string; opt?: string[]; json?: boolean; html?: boolean; color?: boolean }) => {
       if (inputs.length === 0) throw new ApplicationError('report: name at least one input (a pstore directory, an image, a vmcore, a log)', 2);
       const a = await analyze(inputs, { as: opts.as, options: parseReadOptions(opts.opt) });
-      io.stdout(opts.json ? stringifyJson(toJsonReport(a)) + '\n' : renderText(a, { color: opts.color }));
+      io.stdout(opts.json ? stringifyJson(toJsonReport(a)) + '\n' : opts.html ? renderHtml(a) : renderText(a, { color: opts.color }));
       // Exit 1 when nothing could be read at all; problems beside good records are reported, not fatal.
       if (a.inputs.every((i) => i.records === 0)) process.exitCode = 1;
     });
