@@ -1,0 +1,18 @@
+// Reading crash-reports/ files (syzkaller test data): header lines, blank line, log.
+export interface CrashReportFile { titles: string[]; corrupted: boolean; log: string }
+
+export function parseCrashReport(text: string): CrashReportFile {
+  const blank = text.indexOf('\n\n');
+  const head = blank < 0 ? '' : text.slice(0, blank);
+  let log = blank < 0 ? text : text.slice(blank + 2);
+  const rep = log.indexOf('\nREPORT:\n');
+  if (rep >= 0) log = log.slice(0, rep);
+  const titles: string[] = [];
+  let corrupted = false;
+  for (const l of head.split('\n')) {
+    if (l.startsWith('TITLE: ')) titles.unshift(l.slice(7));
+    else if (l.startsWith('ALT: ')) titles.push(l.slice(5));
+    else if (l === 'CORRUPTED: Y') corrupted = true;
+  }
+  return { titles, corrupted, log };
+}

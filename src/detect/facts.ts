@@ -1,0 +1,55 @@
+// Facts of one report: CPU/PID/comm line, taint, hardware, RIP/PC, modules, frames.
+import type { CrashEvent, Frame } from './types.js';
+import { parseFrame } from './frames.js';
+
+const CPU_LINE = /^CPU: (\d{1,5}) (?:UID: \d{1,10} )?PID: (\d{1,10}) Comm: (.{1,32}?) (?:(Not tainted|Tainted: [A-Z ]{1,40}?) +)?(\d\S{0,63})/;
+const IP_LINE = /^(?:RIP: [0-9a-f]{4}:|IP: (?:\[<[0-9a-f]{1,16}>\] )?|pc : (?:\[<[0-9a-f]{1,16}>\] )?|PC is at )(.{1,300})/;
+const END = /^(?:---\[ end |Kernel Offset: )/;
+
+// kernel/panic.c taint_flags: letter -> name
+const TAINT: Record<string, string> = {
+  P: 'proprietary module', F: 'forced module load', S: 'out-of-spec system', R: 'forced module unload',
+  M: 'machine check', B: 'bad page', U: 'user request', D: 'died recently (oops or BUG)', A: 'ACPI table overridden',
+  W: 'warning', C: 'staging driver', I: 'firmware workaround', O: 'out-of-tree module', E: 'unsigned module',
+  L: 'soft lockup', K: 'live patched', X: 'auxiliary', T: 'randomized struct layout', N: 'test module',
+};
+
+export function decodeTaint(taint: string): string[] {
+  const flags = taint.replace(/^Tainted: /, '').replace(/ /g, '');
+  return [...flags].filter((c) => c !== 'G' && TAINT[c]).map((c) => TAINT[c]!);
+}
+
+/** Fill `ev` from the lines of its report (frames in print order, IP first); returns the index in
+ * ev.frames where the interrupted context starts (after </IRQ>), or 0. */
+export function readFacts(ev: CrashEvent, lines: readonly string[]): number {
+  let irqEnd = 0;
+  let ipFrame: Frame | undefined;
+  const trace: Frame[] = [];
+  for (const raw of lines) {
+    const line = raw.trimStart();
+    if (END.test(line)) break;
+    const c = CPU_LINE.exec(line);
+    if (c && ev.cpu === undefined) {
+      ev.cpu = Number(c[1]); ev.pid = Number(c[2]); ev.comm = c[3]!;
+      if (c[4]) { ev.taint = c[4]; ev.taintFlags = decodeTaint(c[4]); }
+      ev.release = c[5]!;
+      continue;
+    }
+    if (line.startsWith('Hardware name: ') && ev.hardware === undefined) { ev.hardware = line.slice(15); continue; }
+    if (line.startsWith('Modules linked in:') && ev.modules === undefined) {
+      ev.modules = line.slice(18).trim().split(/\s+/).filter(Boolean).map((m) => m.replace(/\(.*$/, ''));
+      continue;
+    }
+    const ip = IP_LINE.exec(line);
+    if (ip) {
+      if (ev.ip === undefined && /\+0x/.test(ip[1]!)) { ev.ip = ip[1]!; ipFrame = parseFrame(ip[1]!); }
+      continue;
+    }
+    if (line.startsWith('</IRQ>') || line.startsWith('<EOI>')) { if (!irqEnd) irqEnd = trace.length; continue; }
+    if (line.startsWith('lr : ') || line.startsWith('LR is at ')) continue;
+    const f = parseFrame(line);
+    if (f && !/^(?:Code|RSP|RAX|RDX|RBP|R\d|FS|CS|CR\d|sp|x\d)/.test(line)) trace.push(f);
+  }
+  ev.frames = ipFrame ? [ipFrame, ...trace] : trace;
+  return irqEnd && ipFrame ? irqEnd + 1 : irqEnd;
+}
