@@ -39,7 +39,7 @@ export const STRUCT_MCE = struct('mce', [
 /** The oldest layout still met: everything through apicid. */
 export const MIN_MCE_BYTES = STRUCT_MCE.offsets.mcgcap;
 /** The kernel's X86_VENDOR_* enum (arch/x86/include/asm/processor.h). */
-const VENDORS = ['intel', 'cyrix', 'amd', 'umc', undefined, 'centaur', undefined, 'transmeta', 'nsc', 'hygon', 'zhaoxin', 'vortex'];
+export const VENDORS = ['intel', 'cyrix', 'amd', 'umc', undefined, 'centaur', undefined, 'transmeta', 'nsc', 'hygon', 'zhaoxin', 'vortex'];
 
 export function parseStructMce(bytes: Uint8Array, source: SourceRef): MachineCheck {
   if (bytes.length < MIN_MCE_BYTES) {

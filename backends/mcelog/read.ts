@@ -1,0 +1,83 @@
+// mcelog log text -> MachineCheck records, each with the byte offset of its first line.
+import type { ReadContext } from '../../src/backend.js';
+import type { CrashRecord, MachineCheck } from '../../src/model/index.js';
+import { readLines } from '../../src/input/lines.js';
+import { APIC, CPU_BANK, CPUID, DISCLAIMER, HEX_FIELD, MAX_LINE_CHARS, MCA_TEXT, MCE_START, RIP, SOCKET_APIC, STATUS, SYSLOG_PREFIX, TIME } from './layout.js';
+
+interface Pending { mc: Partial<MachineCheck>; offset: number; notes: string[] }
+
+const big = (h: string): bigint => BigInt(`0x${h}`);
+
+/** CPUID(1).EAX from mcelog's decimal family/model/stepping (extended fields split out). */
+export function cpuidOf(family: number, model: number, step: number): number {
+  const fam = family > 0xf ? ((family - 0xf) << 20) | (0xf << 8) : family << 8;
+  return (fam | ((model >> 4) << 16) | ((model & 0xf) << 4) | (step & 0xf)) >>> 0;
+}
+
+function applyLine(p: Pending, line: string): void {
+  const cb = CPU_BANK.exec(line);
+  if (cb) { p.mc.cpu = Number(cb[1]); p.mc.bank = Number(cb[2]); }
+  const rip = RIP.exec(line);
+  if (rip) { p.mc.ip = big(rip[2]!); return; }
+  if (cb || /^(?:TSC|ADDR|MISC|SYND|IPID|PPIN|MICROCODE) /i.test(line)) {
+    for (const m of line.matchAll(HEX_FIELD)) {
+      const v = big(m[2]!);
+      switch (m[1]!.toUpperCase()) {
+        case 'TSC': p.mc.tsc = v; break;
+        case 'ADDR': p.mc.addr = v; break;
+        case 'MISC': p.mc.misc = v; break;
+        case 'SYND': p.mc.synd = v; break;
+        case 'IPID': p.mc.ipid = v; break;
+        case 'MICROCODE': if (v <= 0xffffffffn) p.mc.microcode = Number(v); break;
+      }
+    }
+    return;
+  }
+  const t = TIME.exec(line);
+  if (t) { const s = Number(t[1]); if (s > 0) p.mc.time = new Date(s * 1000); return; }
+  const st = STATUS.exec(line);
+  if (st) { p.mc.status = big(st[1]!); p.mc.mcgStatus = big(st[2]!); return; }
+  const ap = APIC.exec(line);
+  if (ap) { p.mc.apicId = Number.parseInt(ap[1]!, 16); p.mc.socket = Number(ap[2]); return; }
+  const sa = SOCKET_APIC.exec(line);
+  if (sa) { p.mc.socket = Number(sa[1]); p.mc.apicId = Number.parseInt(sa[2]!, 16); if (sa[3]) p.mc.microcode = Number.parseInt(sa[3], 16); return; }
+  const c = CPUID.exec(line);
+  if (c) {
+    p.mc.cpuVendor = c[1]!.toLowerCase();
+    p.mc.cpuid = cpuidOf(Number(c[2]), Number(c[3]), Number(c[4] ?? 0));
+    return;
+  }
+  if (MCA_TEXT.test(line)) p.notes.push(line);
+}
+
+function finish(p: Pending, path: string, ctx: ReadContext): MachineCheck | undefined {
+  if (p.mc.bank === undefined || p.mc.status === undefined) {
+    if (p.mc.bank !== undefined || p.mc.status !== undefined) ctx.problem({ path, offset: p.offset, message: `mcelog record without ${p.mc.bank === undefined ? 'CPU/BANK' : 'STATUS'} line` });
+    return undefined;
+  }
+  const mc = { ...p.mc, kind: 'mce', source: { backend: 'mcelog', path, offset: p.offset } } as MachineCheck;
+  if (p.notes.length) mc.note = `mcelog: ${p.notes.join('; ')}`;
+  return mc;
+}
+
+export async function* readMcelog(path: string, ctx: ReadContext): AsyncGenerator<CrashRecord> {
+  let cur: Pending | undefined;
+  const started = (p: Pending | undefined) => p !== undefined && (p.mc.bank !== undefined || p.mc.status !== undefined);
+  for await (const l of readLines(path)) {
+    const line = l.bytes.toString('utf8', 0, Math.min(l.bytes.length, MAX_LINE_CHARS)).replace(SYSLOG_PREFIX, '').trim();
+    // A record starts at the disclaimer, at "MCE n", or at a second "CPU n BANK b" line.
+    const marker = line === DISCLAIMER || MCE_START.test(line);
+    const bankLine = CPU_BANK.test(line);
+    if ((marker && started(cur)) || (bankLine && cur?.mc.bank !== undefined)) {
+      const mc = finish(cur!, path, ctx);
+      if (mc) yield mc;
+      cur = undefined;
+    }
+    if (marker || bankLine) cur ??= { mc: {}, offset: l.offset, notes: [] };
+    if (cur && !marker) applyLine(cur, line);
+  }
+  if (cur) {
+    const mc = finish(cur, path, ctx);
+    if (mc) yield mc;
+  }
+}

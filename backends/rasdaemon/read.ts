@@ -1,0 +1,96 @@
+// Rows of rasdaemon's database to records: mce_record -> MachineCheck (rows.ts; 64-bit
+// registers are stored as SQLite's signed INTEGER: read as bigint, taken unsigned),
+// mc_event -> MemoryError, aer_event -> a noted blob. Read-only; a damaged table is a
+// problem and the other tables are still read.
+import Database from 'better-sqlite3';
+import type { ReadContext } from '../../src/backend.js';
+import type { BlobRecord, CrashRecord, MemoryError } from '../../src/model/index.js';
+import { MceRowReader, mceQuery } from './rows.js';
+import { parseRasTimestamp } from './time.js';
+import { messageOf } from '../../src/util/errors.js';
+
+type Row = Record<string, unknown>;
+
+const u64 = (v: unknown): bigint | undefined => (typeof v === 'bigint' ? BigInt.asUintN(64, v) : typeof v === 'number' && Number.isInteger(v) ? BigInt.asUintN(64, BigInt(v)) : undefined);
+const int = (v: unknown): number | undefined => {
+  const b = u64(v);
+  return b === undefined || b > 0xffffffffn ? undefined : Number(b);
+};
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+const ERR_TYPES: Record<string, MemoryError['severity']> = { corrected: 'corrected', uncorrected: 'uncorrected', fatal: 'fatal', info: 'info', deferred: 'uncorrected' };
+
+function memErrOf(r: Row, path: string): MemoryError {
+  const e: MemoryError = {
+    kind: 'memerr',
+    severity: ERR_TYPES[String(r.err_type ?? '').toLowerCase()] ?? 'info',
+    source: { backend: 'rasdaemon', path, id: `mc_event#${String(r.id)}` },
+  };
+  const count = int(r.err_count);
+  if (count !== undefined) e.count = count;
+  const addr = u64(r.address);
+  if (addr) e.physAddr = addr;
+  const label = str(r.label);
+  if (label) e.label = label;
+  const mc = int(r.mc);
+  if (mc !== undefined) e.card = mc;
+  const detail = [str(r.err_msg), str(r.driver_detail), `layers ${String(r.top_layer)}:${String(r.middle_layer)}:${String(r.lower_layer)}`].filter(Boolean).join('; ');
+  e.detail = detail;
+  const t = parseRasTimestamp(r.timestamp);
+  if (t) e.time = t;
+  return e;
+}
+
+function aerOf(r: Row, path: string): BlobRecord {
+  const b: BlobRecord = { kind: 'blob', type: `aer ${String(r.err_type ?? '')} ${String(r.dev_name ?? '')}: ${String(r.err_msg ?? '')}`.trim(), size: 0, source: { backend: 'rasdaemon', path, id: `aer_event#${String(r.id)}` } };
+  const t = parseRasTimestamp(r.timestamp);
+  if (t) b.time = t;
+  return b;
+}
+
+export async function* readRasdaemon(path: string, ctx: ReadContext): AsyncGenerator<CrashRecord> {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    ctx.problem({ path, message: `not a readable SQLite database: ${messageOf(err)}` });
+    return;
+  }
+  try {
+    let tables: Set<string>;
+    try {
+      tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
+    } catch (err) {
+      ctx.problem({ path, message: `cannot list tables: ${messageOf(err)}` });
+      return;
+    }
+    if (tables.has('mce_record')) {
+      try {
+        const cols = new Set((db.prepare('PRAGMA table_info(mce_record)').all() as { name: string }[]).map((c) => c.name));
+        const { sql, optional } = mceQuery(cols);
+        const rows = new MceRowReader(path, optional);
+        for (const row of db.prepare(sql).safeIntegers(true).raw(true).iterate() as Iterable<unknown[]>) {
+          const mc = rows.read(row);
+          if (mc) yield mc;
+          else ctx.problem({ path, message: `mce_record row ${String(row[0])}: no bank or status` });
+        }
+      } catch (err) {
+        ctx.problem({ path, message: `mce_record: ${messageOf(err)}` });
+      }
+    }
+    const plan: [string, (r: Row) => CrashRecord][] = [
+      ['mc_event', (r) => memErrOf(r, path)],
+      ['aer_event', (r) => aerOf(r, path)],
+    ];
+    for (const [table, convert] of plan) {
+      if (!tables.has(table)) continue;
+      try {
+        for (const row of db.prepare(`SELECT * FROM ${table} ORDER BY id`).safeIntegers(true).iterate() as Iterable<Row>) yield convert(row);
+      } catch (err) {
+        ctx.problem({ path, message: `${table}: ${messageOf(err)}` });
+      }
+    }
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,25 @@
+// Incidents from the timeline: per boot, the hardware verdict (a fatal machine check
+// ended it), else the software verdict (the detector's crash events), else, for a boot
+// known to have died without a word, 'unknown' with what is missing and where to look.
+import type { Incident, KernelMessage } from '../model/index.js';
+import type { Timeline } from '../timeline/types.js';
+import type { CrashEvent } from '../detect/types.js';
+import { bootFacts } from './facts.js';
+import { hardwareIncident, hardwareSigns, isHardware } from './hardware.js';
+import { crashEvents, softwareIncident } from './software.js';
+import { unknownIncident } from './unknown.js';
+
+export function correlate(timeline: Timeline, detectEvents: (msgs: readonly KernelMessage[]) => CrashEvent[]): Incident[] {
+  const incidents: Incident[] = [];
+  for (const boot of timeline.boots) {
+    const f = bootFacts(boot, detectEvents);
+    const signs = hardwareSigns(f);
+    const crashes = crashEvents(f.events);
+    const last = crashes[crashes.length - 1];
+    // A software panic that plainly ended the boot wins over a machine-check record.
+    const softwareEnd = last !== undefined && last.endsBoot && last.kind !== 'machine-check' && !signs.mcePanic;
+    const inc = isHardware(signs) && !softwareEnd ? hardwareIncident(f, signs) : (softwareIncident(f) ?? unknownIncident(f));
+    if (inc) incidents.push(inc);
+  }
+  return incidents;
+}
