@@ -1,0 +1,38 @@
+// One archive entry per crashed boot: the new records are grouped by the boot the
+// timeline puts them in. Records in no known boot (a pmsg blob, an unreadable record) join the
+// newest group; when the analysis fails, all records make one entry (they are archived
+// all the same: grouping must never stand between a record and the archive).
+import { analyze } from '../analyze.js';
+import type { SourceRef } from '../model/index.js';
+import type { SourceRecord, SourceSpec } from './sources.js';
+
+export async function groupByBoot(fresh: SourceRecord[], specs: SourceSpec[]): Promise<SourceRecord[][]> {
+  if (fresh.length < 2) return [fresh];
+  let boots;
+  try {
+    boots = (await analyze(specs.filter((s) => fresh.some((r) => r.kind === s.kind)).map((s) => s.path))).timeline.boots;
+  } catch {
+    return [fresh];
+  }
+  const bootOf = new Map<string, number>();
+  boots.forEach((b, i) => {
+    // Only a boot the timeline knows for sure (its "Linux version" banner or a dump note
+    // was seen) makes an entry of its own; pieces of a log it could not place join the newest.
+    if (!b.release) return;
+    for (const r of [...b.messages, ...b.mces, ...b.memoryErrors, ...b.dumps, ...b.blobs]) {
+      const refs: SourceRef[] = [r.source, ...('alsoIn' in r ? (r.alsoIn ?? []) : [])];
+      for (const s of refs) if (!bootOf.has(s.path)) bootOf.set(s.path, i);
+    }
+  });
+  const groups = new Map<number, SourceRecord[]>();
+  const loose: SourceRecord[] = [];
+  for (const r of fresh) {
+    const b = bootOf.get(r.path);
+    if (b === undefined) loose.push(r);
+    else groups.set(b, [...(groups.get(b) ?? []), r]);
+  }
+  const ordered = [...groups.keys()].sort((a, b) => a - b).map((k) => groups.get(k)!);
+  if (ordered.length === 0) return [loose];
+  ordered[ordered.length - 1]!.push(...loose);
+  return ordered;
+}

@@ -1,0 +1,163 @@
+// `crashlog collect` as a library function: read what the previous boot left, archive the
+// records not yet archived, one entry per boot, write each verdict, and only then (when asked)
+// remove the archived records from pstore/efivars. Safe to kill at any moment: a record is
+// always still in its source, or complete in the archive, and the next run finishes the job.
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { analyze } from '../analyze.js';
+import { renderText } from '../report/text.js';
+import { stringifyJson, toJsonReport } from '../report/json.js';
+import type { Incident } from '../model/index.js';
+import { ApplicationError, messageOf } from '../util/errors.js';
+import { entryInputs, openArchive, pruneEntries, removeLeftover, scanArchive, writeEntry, writeEntryFile } from './archive.js';
+import { errnoOf, realFs, type FsOps } from './fsops.js';
+import { acquireLock } from './lock.js';
+import { REPORT_JSON, REPORT_TXT, type Manifest } from './manifest.js';
+import { entryId } from './names.js';
+import { readSource, type SourceNote, type SourceRecord, type SourceSpec } from './sources.js';
+import { incidentSignature } from './signature.js';
+import { groupByBoot } from './boots.js';
+
+export interface CollectOptions {
+  archive: string;
+  sources: SourceSpec[];
+  unlink: boolean;
+  /** Newest N entries kept (0: all). */
+  keep: number;
+  fs?: FsOps;
+  host?: string;
+  now?: Date;
+}
+
+export interface NewEntry {
+  id: string;
+  dir: string;
+  records: number;
+  reportText: string;
+  incidents: (Incident & { signature: string })[];
+}
+
+export interface CollectResult {
+  entries: NewEntry[];
+  /** Records seen that were already in the archive. */
+  alreadyArchived: number;
+  unlinked: string[];
+  pruned: string[];
+  notes: SourceNote[];
+  /** Anything went wrong (a source unreadable, a record left behind, a report not written). */
+  failed: boolean;
+}
+
+const VERSION = '0.1.0';
+
+/** analyze() the archived copies and write report.txt and report.json into the entry. */
+async function writeReports(f: FsOps, dir: string, id: string, notes: SourceNote[]): Promise<Pick<NewEntry, 'reportText' | 'incidents'>> {
+  try {
+    const a = await analyze(entryInputs(f, dir));
+    const reportText = renderText(a);
+    // report.json last: an entry with it has both (see the repair in collect()).
+    writeEntryFile(f, dir, REPORT_TXT, reportText);
+    writeEntryFile(f, dir, REPORT_JSON, stringifyJson(toJsonReport(a)) + '\n');
+    return { reportText, incidents: a.incidents.map((i) => ({ ...i, signature: incidentSignature(i.cause, i.title) })) };
+  } catch (err) {
+    // The records are safe in the archive already; only the verdict is missing.
+    notes.push({ path: dir, message: `archive entry ${id}: the report could not be written: ${messageOf(err)} (the next collect writes it; crashlog report --archive ${id} shows it meanwhile)`, error: true });
+    return { reportText: '', incidents: [] };
+  }
+}
+
+function unlinkArchived(f: FsOps, records: SourceRecord[], archived: Set<string>, notes: SourceNote[]): string[] {
+  const done: string[] = [];
+  for (const r of records) {
+    if (r.kind === 'bert' || !archived.has(r.sha256)) continue;
+    try {
+      // Remove only the very file that was archived: same inode, size and time as when read.
+      const now = f.lstatSync(r.path);
+      if (!now.isFile() || now.ino !== r.stat.ino || now.size !== r.stat.size || now.mtimeMs !== r.stat.mtimeMs) {
+        notes.push({ path: r.path, message: `${r.path} changed since it was read; left in place`, error: false });
+        continue;
+      }
+      f.unlinkSync(r.path);
+      done.push(r.path);
+    } catch (err) {
+      if (errnoOf(err) === 'ENOENT') continue; // erased already (an efi record removed through pstore)
+      notes.push({ path: r.path, message: `cannot remove ${r.path} after archiving it: ${messageOf(err)}`, error: true });
+    }
+  }
+  return done;
+}
+
+/** Write one entry (records + manifest), durably; on failure nothing of it stays. */
+async function archiveGroup(f: FsOps, o: CollectOptions, fresh: SourceRecord[]): Promise<{ id: string; dir: string; records: number }> {
+  const newest = Math.max(...fresh.map((r) => r.stat.mtimeMs));
+  const id = entryId(new Date(Number.isFinite(newest) && newest > 0 ? newest : 0), fresh.map((r) => r.sha256));
+  const manifest: Manifest = {
+    version: 1,
+    id,
+    host: o.host ?? hostname(),
+    collectedAt: (o.now ?? new Date()).toISOString(),
+    collector: `crashlog ${VERSION}`,
+    records: fresh.map((r) => ({
+      source: r.kind,
+      path: r.path,
+      file: `${r.kind}/${r.name}`,
+      size: r.bytes.length,
+      sha256: r.sha256,
+      mtime: new Date(r.stat.mtimeMs).toISOString(),
+    })),
+  };
+  try {
+    return { id, dir: await writeEntry(f, o.archive, manifest, fresh), records: fresh.length };
+  } catch (err) {
+    try {
+      removeLeftover(f, join(o.archive, `.tmp-${id}`));
+    } catch {
+      /* the write error is the one to report */
+    }
+    throw new ApplicationError(`cannot write archive entry ${join(o.archive, id)}: ${messageOf(err)}; nothing was removed from the sources`, 1);
+  }
+}
+
+function hasFile(f: FsOps, path: string): boolean {
+  try {
+    return f.lstatSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export async function collect(o: CollectOptions): Promise<CollectResult> {
+  const f = o.fs ?? realFs;
+  const result: CollectResult = { entries: [], alreadyArchived: 0, unlinked: [], pruned: [], notes: [], failed: false };
+  openArchive(f, o.archive, true);
+  const lock = acquireLock(f, o.archive);
+  try {
+    const scan = scanArchive(f, o.archive);
+    for (const n of scan.notes) result.notes.push({ path: o.archive, message: n, error: false });
+    for (const l of scan.leftovers) removeLeftover(f, l);
+
+    const records: SourceRecord[] = [];
+    for (const spec of o.sources) readSource(f, spec, records, result.notes);
+
+    const archived = new Set(scan.entries.flatMap((e) => e.manifest.records.map((r) => r.sha256)));
+    const fresh = records.filter((r) => !archived.has(r.sha256));
+    result.alreadyArchived = records.length - fresh.length;
+
+    for (const group of fresh.length ? await groupByBoot(fresh, o.sources) : []) {
+      const entry = await archiveGroup(f, o, group);
+      for (const r of group) archived.add(r.sha256);
+      result.entries.push({ ...entry, ...(await writeReports(f, entry.dir, entry.id, result.notes)) });
+    }
+
+    if (o.unlink) result.unlinked = unlinkArchived(f, records, archived, result.notes);
+    // An entry whose collector was stopped before its verdict was written gets it now.
+    for (const e of scan.entries) {
+      if (!hasFile(f, join(e.dir, REPORT_JSON))) await writeReports(f, e.dir, e.id, result.notes);
+    }
+    result.pruned = pruneEntries(f, o.archive, [...scan.entries, ...result.entries], o.keep);
+  } finally {
+    lock.release();
+  }
+  result.failed = result.notes.some((n) => n.error);
+  return result;
+}

@@ -1,0 +1,81 @@
+// `crashlog collect`: archive what the previous boot left, then print its verdict.
+import type { Command } from 'commander';
+import type { RunIO } from '../cli.js';
+import { collect, loadConfig, sendToJournal, SOURCE_KINDS, type SourceKind, type SourceSpec } from '../collect/index.js';
+import { ApplicationError } from '../util/errors.js';
+
+interface CollectFlags {
+  config?: string;
+  archive?: string;
+  pstore?: string;
+  efivars?: string;
+  bert?: string;
+  unlink?: boolean;
+  keep?: string;
+  json?: boolean;
+  journal?: boolean;
+}
+
+/** Sources from the config, each overridden by its flag ("none" leaves it out). */
+function sourceSpecs(fromConfig: Partial<Record<SourceKind, string>>, flags: CollectFlags): SourceSpec[] {
+  const specs: SourceSpec[] = [];
+  for (const kind of SOURCE_KINDS) {
+    const flag = flags[kind];
+    if (flag === 'none') continue;
+    const path = flag ?? fromConfig[kind];
+    if (path !== undefined) specs.push({ kind, path, explicit: flag !== undefined });
+  }
+  return specs;
+}
+
+export function register(program: Command, io: RunIO): void {
+  program
+    .command('collect')
+    .description('archive the crash records the previous boot left (pstore, EFI variables, BERT), then print the verdict')
+    .option('--config <file>', 'config file (default /etc/crashlog.conf, if present)')
+    .option('--archive <dir>', 'archive folder (default /var/lib/crashlog)')
+    .option('--pstore <dir>', 'pstore folder to read, or "none" (default /sys/fs/pstore)')
+    .option('--efivars <dir>', 'efivarfs folder whose dump-type0-* variables are read, or "none" (default /sys/firmware/efi/efivars)')
+    .option('--bert <file>', 'ACPI BERT table to read, or "none" (default /sys/firmware/acpi/tables/data/BERT)')
+    .option('--unlink', 'remove each record from pstore/efivars once it is safely archived')
+    .option('--no-unlink', 'keep the records in pstore/efivars (overrides the config)')
+    .option('--keep <n>', 'keep only the newest N archive entries (0: all)')
+    .option('--json', 'print one JSON line per new incident (with a signature) instead of the text verdict')
+    .option('--journal', 'also write a structured entry per new incident to the systemd journal')
+    .action(async (flags: CollectFlags) => {
+      const config = loadConfig(flags.config);
+      if (flags.keep !== undefined && !/^\d{1,6}$/.test(flags.keep)) throw new ApplicationError(`--keep ${flags.keep}: expected a count`, 2);
+      const result = await collect({
+        archive: flags.archive ?? config.archive,
+        sources: sourceSpecs(config.sources, flags),
+        unlink: flags.unlink ?? config.unlink,
+        keep: flags.keep !== undefined ? Number(flags.keep) : config.keep,
+      });
+      for (const n of result.notes) io.stderr(`crashlog: ${n.message}\n`);
+      for (const e of result.entries) {
+        if (flags.json) {
+          for (const i of e.incidents) {
+            io.stdout(JSON.stringify({ entry: e.id, time: i.time, cause: i.cause, kind: i.kind, title: i.title, signature: i.signature, boot: i.boot }) + '\n');
+          }
+        } else {
+          io.stdout(`== archived ${e.records} record(s) as ${e.dir}\n${e.reportText}`);
+          if (!e.reportText.endsWith('\n')) io.stdout('\n');
+        }
+        if (flags.journal) {
+          for (const i of e.incidents) {
+            const err = sendToJournal({ id: e.id, cause: i.cause, kind: i.kind, title: i.title, signature: i.signature, time: i.time });
+            if (err) {
+              io.stderr(`crashlog: ${err}\n`);
+              result.failed = true;
+            }
+          }
+        }
+      }
+      if (!flags.json && result.entries.length === 0) {
+        io.stdout(`nothing new to collect (${result.alreadyArchived} record(s) already archived)\n`);
+      }
+      if (result.unlinked.length) io.stderr(`crashlog: removed ${result.unlinked.length} archived record(s) from their sources\n`);
+      if (result.pruned.length) io.stderr(`crashlog: pruned ${result.pruned.length} old archive entr${result.pruned.length === 1 ? 'y' : 'ies'}\n`);
+      if (result.failed) process.exitCode = 1;
+    });
+}

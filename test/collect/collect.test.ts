@@ -1,0 +1,130 @@
+// crashlog collect on copies of the real pstore sets: archive, idempotence, unlink, verdict.
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/analyze.js';
+import { archiveInputs } from '../../src/collect/index.js';
+import type { JsonReport } from '../../src/model/index.js';
+import { runCli } from '../helpers/run.js';
+import { ITEMS, copyPstore, entries, hashes, tempDir } from './helpers.js';
+
+const verdict = (i: { cause: string; kind: string; title: string; panic?: string }) => ({ cause: i.cause, kind: i.kind, title: i.title, panic: i.panic });
+
+describe.each(ITEMS)('collect %s', (item) => {
+  it('archives once, byte for byte, private, with the same verdict as report; unlinks only when asked', async () => {
+    const root = tempDir(item);
+    const src = copyPstore(item, root);
+    const archive = join(root, 'archive');
+    const before = hashes(src);
+    const args = ['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', archive];
+
+    const first = await runCli(args);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const [id, ...more] = entries(archive);
+    expect(more).toEqual([]);
+    const entry = join(archive, id!);
+    expect(first.stdout).toContain(`archived ${before.size} record(s) as ${entry}`);
+
+    // The records byte for byte, and a manifest whose sha256s match them.
+    expect(hashes(join(entry, 'pstore'))).toEqual(before);
+    const manifest = JSON.parse(readFileSync(join(entry, 'manifest.json'), 'utf8'));
+    expect(manifest.id).toBe(id);
+    expect(new Map(manifest.records.map((r: { file: string; sha256: string }) => [r.file.replace('pstore/', ''), r.sha256]))).toEqual(before);
+    // Kernel logs hold addresses and secrets: folders 0700, files 0600.
+    for (const p of [archive, entry, join(entry, 'pstore')]) expect(lstatSync(p).mode & 0o777).toBe(0o700);
+    for (const n of ['manifest.json', 'report.txt', 'report.json']) expect(lstatSync(join(entry, n)).mode & 0o777).toBe(0o600);
+    for (const n of readdirSync(join(entry, 'pstore'))) expect(lstatSync(join(entry, 'pstore', n)).mode & 0o777).toBe(0o600);
+
+    // The verdict: what analyze() says of the very same files, printed as report.txt.
+    const report = JSON.parse(readFileSync(join(entry, 'report.json'), 'utf8')) as JsonReport;
+    const direct = await analyze([src]);
+    expect(report.incidents.map(verdict)).toEqual(direct.incidents.map(verdict));
+    expect(first.stdout).toContain(readFileSync(join(entry, 'report.txt'), 'utf8'));
+    expect(await archiveInputs(archive, id)).toEqual([join(entry, 'pstore')]);
+
+    // Again: nothing new, nothing removed.
+    const second = await runCli(args);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain(`nothing new to collect (${before.size} record(s) already archived)`);
+    expect(entries(archive)).toEqual([id]);
+    expect(hashes(src)).toEqual(before);
+
+    // With --unlink: the sources go, the archive stays as it was.
+    const third = await runCli([...args, '--unlink']);
+    expect(third.code).toBe(0);
+    expect(readdirSync(src)).toEqual([]);
+    expect(entries(archive)).toEqual([id]);
+    expect(hashes(join(entry, 'pstore'))).toEqual(before);
+    expect(existsSync(join(archive, '.lock'))).toBe(false);
+
+    const list = await runCli(['list', '--archive', archive]);
+    expect(list.code).toBe(0);
+    const lines = list.stdout.split('\n');
+    for (const i of report.incidents) expect(lines.some((l) => l.startsWith(id!) && l.includes(i.cause) && l.endsWith(i.title))).toBe(true);
+    if (report.incidents.length === 0) expect(list.stdout).toContain(`${id}`);
+  });
+});
+
+describe('collect --json', () => {
+  it('prints one line per new incident with a stable signature, and nothing on a rerun', async () => {
+    const lines: string[][] = [];
+    for (const run of [1, 2]) {
+      const root = tempDir(`json-${run}`);
+      const src = copyPstore('ramoops-oops-panic', root);
+      const args = ['collect', '--json', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'archive')];
+      const r = await runCli(args);
+      expect(r.code).toBe(0);
+      const [id] = entries(join(root, 'archive'));
+      const report = JSON.parse(readFileSync(join(root, 'archive', id!, 'report.json'), 'utf8')) as JsonReport;
+      const out = r.stdout.split('\n').filter(Boolean);
+      expect(out.map((l) => JSON.parse(l))).toEqual(
+        report.incidents.map((i) => expect.objectContaining({ entry: id, cause: i.cause, kind: i.kind, title: i.title, signature: expect.stringMatching(/^[0-9a-f]{64}$/) })),
+      );
+      lines.push(out.map((l) => JSON.parse(l).signature));
+      expect((await runCli(args)).stdout).toBe('');
+    }
+    // Two machines (two copies) with the same crash: the same signatures.
+    expect(lines[0]).toEqual(lines[1]);
+  });
+});
+
+describe('collect with records of two crashed boots in pstore', () => {
+  it('makes one entry per boot, each with its own records and verdict', async () => {
+    const root = tempDir('two-boots');
+    const src = copyPstore('erst-mce-memory', root);
+    const other = copyPstore('ramoops-oops-panic', tempDir('two-boots-b'));
+    for (const n of readdirSync(other)) writeFileSync(join(src, n), readFileSync(join(other, n)));
+    const r = await runCli(['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'archive')]);
+    expect(r.code).toBe(0);
+    const ids = entries(join(root, 'archive'));
+    expect(ids).toHaveLength(2);
+    const held = ids.map((id) => readdirSync(join(root, 'archive', id, 'pstore')).join(' ')).sort();
+    expect(held).toEqual(['dmesg-erst-7711071329893482498 dmesg-erst-7711071329893482499 mce-erst-7711071329893482497', 'dmesg-ramoops-0 dmesg-ramoops-1']);
+    for (const id of ids) expect(r.stdout).toContain(`as ${join(root, 'archive', id)}\n`);
+  });
+});
+
+describe('collect --journal', () => {
+  it('hands one structured entry per new incident to logger --journald', async () => {
+    const root = tempDir('journal-cli');
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'logger'), `#!/bin/sh\n[ "$1" = --journald ] || exit 3\ncat >> ${root}/entries\necho >> ${root}/entries\n`, { mode: 0o755 });
+    const src = copyPstore('ramoops-oops-panic', root);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    let r;
+    try {
+      r = await runCli(['collect', '--journal', '--json', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'archive')]);
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(r.code).toBe(0);
+    const incidents = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { title: string; cause: string; signature: string });
+    expect(incidents.length).toBeGreaterThan(0);
+    const sent = readFileSync(join(root, 'entries'), 'utf8').trim().split('\n\n');
+    expect(sent.map((e) => e.split('\n').find((l) => l.startsWith('CRASHLOG_SIGNATURE='))?.slice(19))).toEqual(incidents.map((i) => i.signature));
+    for (const e of sent) expect(e).toContain('MESSAGE_ID=cac2fee00a9740fd8c5c63b2dad5f346');
+  });
+});

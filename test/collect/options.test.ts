@@ -1,0 +1,161 @@
+// The config file, the CLI's flags, the lock, pruning, signatures and the journal entry.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collect, incidentSignature, journalFields, loadConfig, MESSAGE_ID, normalizeTitle, parseConfig, sendToJournal } from '../../src/collect/index.js';
+import { corpus, REPO } from '../corpus.js';
+import { runCli } from '../helpers/run.js';
+import { copyPstore, entries, hashes, sha, tempDir } from './helpers.js';
+
+describe('config file', () => {
+  it('the shipped packaging/crashlog.conf is the defaults, spelled out', () => {
+    const c = loadConfig(join(REPO, 'packaging', 'crashlog.conf'));
+    expect(c).toEqual({
+      archive: '/var/lib/crashlog',
+      unlink: false,
+      keep: 0,
+      sources: { pstore: '/sys/fs/pstore', efivars: '/sys/firmware/efi/efivars', bert: '/sys/firmware/acpi/tables/data/BERT' },
+    });
+  });
+
+  it.each([
+    ['archive = relative/path', /f:1: archive must be an absolute path/],
+    ['unlink = maybe', /f:1: expected yes or no, got "maybe"/],
+    ['keep = -1', /f:1: keep must be a count/],
+    ['\n\nsources = pstore floppy', /f:3: unknown source "floppy"/],
+    ['colour = red', /f:1: unknown key "colour" \(archive, unlink, sources, keep\)/],
+    ['just words', /f:1: expected "key = value"/],
+  ])('%j is refused', (text, message) => {
+    expect(() => parseConfig(text, 'f')).toThrow(message);
+  });
+
+  it('flags override the file; "none" leaves a source out; a named config must exist', async () => {
+    const root = tempDir('config');
+    const src = copyPstore('erst-mce-memory', root);
+    const conf = join(root, 'crashlog.conf');
+    writeFileSync(conf, `# test\narchive = ${join(root, 'from-config')}\nunlink = yes\nsources = pstore:${src}\nkeep = 3\n`);
+    const kept = await runCli(['collect', '--config', conf, '--no-unlink']);
+    expect(kept.code).toBe(0);
+    expect(entries(join(root, 'from-config'))).toHaveLength(1);
+    expect(readdirSync(src)).toHaveLength(3);
+    const removed = await runCli(['collect', '--config', conf]);
+    expect(removed.code).toBe(0);
+    expect(readdirSync(src)).toEqual([]);
+
+    const missing = await runCli(['collect', '--config', join(root, 'nope.conf')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read the config .*nope\.conf: ENOENT/);
+
+    const none = await runCli(['collect', '--pstore', 'none', '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'empty')]);
+    expect(none).toMatchObject({ code: 0, stdout: 'nothing new to collect (0 record(s) already archived)\n' });
+
+    const absent = await runCli(['collect', '--pstore', join(root, 'no-such-dir'), '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'a2')]);
+    expect(absent.code).toBe(1);
+    expect(absent.stderr).toMatch(/crashlog: cannot read .*no-such-dir: ENOENT/);
+  });
+});
+
+describe('efivars and BERT sources', () => {
+  it('archives only the dump-type0 variables, byte for byte, and never unlinks BERT', async () => {
+    const root = tempDir('efivars');
+    const efi = join(root, 'efivars');
+    cpSync(corpus('efi-oops-panic', 'efivars'), efi, { recursive: true });
+    chmodSync(efi, 0o755);
+    writeFileSync(join(efi, 'Boot0000-8be4df61-93ca-11d2-aa0d-00e098032b8c'), 'a boot entry');
+    const bert = join(root, 'BERT');
+    writeFileSync(bert, Buffer.from('BERT table bytes'));
+    const dumps = [...hashes(efi)].filter(([n]) => n.startsWith('dump-type0-'));
+    const r = await collect({
+      archive: join(root, 'archive'), unlink: true, keep: 0,
+      sources: [{ kind: 'efivars', path: efi, explicit: true }, { kind: 'bert', path: bert, explicit: true }],
+    });
+    const dir = r.entries[0]!.dir;
+    expect([...hashes(join(dir, 'efivars'))]).toEqual(dumps);
+    expect(hashes(join(dir, 'bert'))).toEqual(new Map([['BERT', sha(readFileSync(bert))]]));
+    expect(readdirSync(efi)).toEqual(['Boot0000-8be4df61-93ca-11d2-aa0d-00e098032b8c']);
+    expect(existsSync(bert)).toBe(true);
+  });
+});
+
+describe('lock', () => {
+  it('a live collector holds it: exit 75 and nothing done; a dead one\'s lock is taken over', async () => {
+    const root = tempDir('lock');
+    const src = copyPstore('erst-mce-memory', root);
+    const archive = join(root, 'archive');
+    const args = ['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', archive, '--unlink'];
+    await runCli(['collect', '--pstore', 'none', '--efivars', 'none', '--bert', 'none', '--archive', archive]);
+
+    const sleeper = spawn('sleep', ['30']);
+    const start = readFileSync(`/proc/${sleeper.pid}/stat`, 'latin1').split(') ')[1]!.split(' ')[19];
+    writeFileSync(join(archive, '.lock'), `${sleeper.pid} ${start}\n`);
+    const busy = await runCli(args);
+    sleeper.kill();
+    expect(busy.code).toBe(75);
+    expect(busy.stderr).toBe(`crashlog: another crashlog collect (pid ${sleeper.pid}) is running on ${archive}\n`);
+    expect(readdirSync(src)).toHaveLength(3);
+
+    // An empty lock (never written by collect, which links a whole one into place) is stale.
+    writeFileSync(join(archive, '.lock'), '');
+    expect((await runCli([...args, '--no-unlink'])).code).toBe(0);
+    expect(readdirSync(src)).toHaveLength(3);
+
+    const dead = spawnSync('true').pid;
+    writeFileSync(join(archive, '.lock'), `${dead} 1\n`);
+    const taken = await runCli(args);
+    expect(taken.code).toBe(0);
+    expect(readdirSync(src)).toEqual([]);
+    expect(existsSync(join(archive, '.lock'))).toBe(false);
+  });
+});
+
+describe('keep', () => {
+  it('prunes to the newest N entries', async () => {
+    const root = tempDir('keep');
+    const archive = join(root, 'archive');
+    const ids: string[] = [];
+    for (const item of ['erst-mce-memory', 'ramoops-oops-panic', 'ramoops-ecc-bug']) {
+      const r = await collect({ archive, unlink: false, keep: 2, sources: [{ kind: 'pstore', path: copyPstore(item, tempDir('keep-src')), explicit: true }] });
+      ids.push(r.entries[0]!.id);
+    }
+    expect(entries(archive)).toEqual([...ids].sort().slice(1));
+  });
+});
+
+describe('signature', () => {
+  it('is equal for the same bug on two machines, different for another bug or cause', () => {
+    const a = incidentSignature('software', 'BUG: unable to handle page fault for address: ffffa1b2c3d40008 in forge_checksum+0x1c/0x50 [forgecrash]');
+    const b = incidentSignature('software', 'BUG: unable to handle page fault for address: ffff9d00aa000010 in forge_checksum+0x2c/0x60 [forgecrash]');
+    expect(a).toBe(b);
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(incidentSignature('hardware', 'BUG: unable to handle page fault for address: ffffa1b2c3d40008 in forge_checksum')).not.toBe(a);
+    expect(incidentSignature('software', 'BUG: unable to handle page fault in forge_spinner')).not.toBe(a);
+    expect(normalizeTitle('Machine check: bank 8 on CPU 3, addr 0x12345000')).toBe('machine check: bank N on cpu N, addr ADDR');
+    expect(normalizeTitle('BUG: soft lockup - CPU#1 stuck for 22s! [i915_wq:123]')).toBe('bug: soft lockup - cpu#N stuck for Ns! [i915_wq:N]');
+  });
+});
+
+describe('journal entry', () => {
+  const incident = { id: '20261122T234705Z-cfe221b1', cause: 'software', kind: 'panic', title: 'kernel panic: sysrq\ntriggered crash', signature: 'ab'.repeat(32) };
+
+  it('carries MESSAGE_ID and the CRASHLOG_ fields, one per line', () => {
+    const lines = journalFields(incident).trimEnd().split('\n');
+    expect(lines).toContain(`MESSAGE_ID=${MESSAGE_ID}`);
+    expect(lines).toContain('CRASHLOG_CAUSE=software');
+    expect(lines).toContain('CRASHLOG_TITLE=kernel panic: sysrq triggered crash');
+    expect(lines).toContain(`CRASHLOG_SIGNATURE=${'ab'.repeat(32)}`);
+    expect(lines.every((l) => /^[A-Z_]+=/.test(l))).toBe(true);
+  });
+
+  it('is handed to logger --journald; with no way to the journal, a clear message', () => {
+    const root = tempDir('journal');
+    const fake = join(root, 'logger');
+    writeFileSync(fake, `#!/bin/sh\necho "$@" > ${root}/args\ncat > ${root}/entry\n`, { mode: 0o755 });
+    expect(sendToJournal(incident, { logger: fake, systemdCat: '/nonexistent' })).toBeUndefined();
+    expect(readFileSync(join(root, 'args'), 'utf8')).toBe('--journald\n');
+    expect(readFileSync(join(root, 'entry'), 'utf8')).toBe(journalFields(incident));
+    expect(sendToJournal(incident, { logger: '/nonexistent/logger', systemdCat: '/nonexistent/systemd-cat' })).toMatch(
+      /^cannot write to the systemd journal: logger --journald: .*ENOENT.*; systemd-cat: .*ENOENT/,
+    );
+  });
+});
