@@ -1,0 +1,30 @@
+import { basename } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import type { Backend } from '../../src/backend.js';
+import type { Probe } from '../../src/input/probe.js';
+import { parseDmesgHeader } from '../../src/pstore/header.js';
+import { EFIVARFS_ATTR_BYTES, parseEfiDumpName } from './layout.js';
+import { readEfi } from './read.js';
+
+/** Does one efivarfs file's content look like an efi-pstore part? */
+function fileLooksLikeDump(p: Probe): boolean {
+  const name = parseEfiDumpName(basename(p.path));
+  if (!name || p.head.length < EFIVARFS_ATTR_BYTES + 2) return false;
+  const data = Buffer.from(p.head.buffer, p.head.byteOffset + EFIVARFS_ATTR_BYTES, p.head.length - EFIVARFS_ATTR_BYTES);
+  if (!name.compressed) return parseDmesgHeader(data.subarray(0, 64).toString('latin1')) !== undefined;
+  try {
+    return parseDmesgHeader(inflateRawSync(data, { maxOutputLength: 64 * 1024 }).subarray(0, 64).toString('latin1')) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+export const efi: Backend = {
+  id: 'efi',
+  summary: 'efivarfs dump-type0-* variables written by efi-pstore (all name generations, compressed or plain parts)',
+  probe(p) {
+    if (p.isDirectory) return p.entries.some((e) => parseEfiDumpName(e) !== undefined) ? 0.9 : 0;
+    return fileLooksLikeDump(p) ? 0.9 : 0;
+  },
+  read: readEfi,
+};

@@ -1,0 +1,126 @@
+// An ERST store (QEMU's acpi-erst backing file, read by its map) or any other file of raw
+// CPER records (an NVRAM dump, concatenated records), found by their "CPER" signature;
+// each valid record is skipped whole so data inside it is never taken for a record.
+import { inflateRawSync, inflateSync } from 'node:zlib';
+import type { ReadContext } from '../../src/backend.js';
+import { parseCperRecord, looksLikeCper, type CperRecord, type CperSection } from '../../src/cper/record.js';
+import { decodeSection, isDmesgSection } from '../../src/cper/sections.js';
+import { readSmall } from '../../src/input/file.js';
+import { bytesToMessages } from '../../src/kmsg/messages.js';
+import type { CrashRecord } from '../../src/model/index.js';
+import { parseDmesgHeader, type DmesgHeader } from '../../src/pstore/header.js';
+import { messageOf } from '../../src/util/errors.js';
+import { MAX_INFLATED_BYTES, MAX_STORE_BYTES } from './layout.js';
+import { isQemuStore, qemuStoreRecords } from './qemu.js';
+
+const ID = 'erst';
+const SIGNATURE = Buffer.from('CPER', 'latin1');
+
+/** Every CPER record in `bytes`; damaged ones go to ctx.problem. */
+export function scanCperRecords(bytes: Uint8Array, path: string, ctx: ReadContext): CperRecord[] {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: CperRecord[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const at = buf.indexOf(SIGNATURE, pos);
+    if (at < 0) break;
+    pos = at + SIGNATURE.length;
+    if (!looksLikeCper(bytes, at)) continue;
+    try {
+      const rec = parseCperRecord(bytes, at, path);
+      out.push(rec);
+      pos = Math.max(pos, at + rec.length);
+    } catch (err) {
+      ctx.problem({ path, offset: at, message: `CPER record: ${messageOf(err)}` });
+    }
+  }
+  return out;
+}
+
+/** One dmesg part from an ERST record: the bytes pstore shows for it (header line included). */
+export interface ErstDmesgPart {
+  record: CperRecord;
+  section: CperSection;
+  compressed: boolean;
+  bytes: Buffer;
+  header?: DmesgHeader;
+}
+
+export function dmesgPart(record: CperRecord, section: CperSection, path: string, ctx: ReadContext): ErstDmesgPart | undefined {
+  const kind = isDmesgSection(section.type);
+  if (!kind || !section.bytes) return undefined;
+  let bytes = Buffer.from(section.bytes.buffer, section.bytes.byteOffset, section.bytes.byteLength);
+  if (kind.compressed) {
+    const opts = { maxOutputLength: MAX_INFLATED_BYTES };
+    try {
+      // Raw deflate (pstore's deflate, negative windowBits); zlib-wrapped tried second.
+      bytes = inflateRawSync(bytes, opts);
+    } catch (err) {
+      try {
+        bytes = inflateSync(bytes, opts);
+      } catch {
+        ctx.problem({ path, offset: section.offset, message: `compressed dmesg section could not be inflated: ${messageOf(err)}` });
+        return undefined;
+      }
+    }
+  }
+  const header = parseDmesgHeader(bytes.subarray(0, 64).toString('latin1'));
+  return { record, section, compressed: kind.compressed, bytes, ...(header ? { header } : {}) };
+}
+
+/** Parts of one dump together (same reason#count, parts rising with record id), oldest text first. */
+export function orderDumpParts(parts: ErstDmesgPart[]): ErstDmesgPart[] {
+  const sorted = [...parts].sort((a, b) => (a.record.recordId < b.record.recordId ? -1 : a.record.recordId > b.record.recordId ? 1 : 0));
+  const dumps: ErstDmesgPart[][] = [];
+  let cur: ErstDmesgPart[] = [];
+  for (const p of sorted) {
+    const prev = cur[cur.length - 1];
+    const sameDump = prev?.header && p.header && prev.header.count === p.header.count && prev.header.reason === p.header.reason && p.header.part > prev.header.part;
+    if (prev && !sameDump) {
+      dumps.push(cur);
+      cur = [];
+    }
+    cur.push(p);
+  }
+  if (cur.length) dumps.push(cur);
+  return dumps.flatMap((d) => d.reverse());
+}
+
+export async function* readErst(path: string, ctx: ReadContext): AsyncIterable<CrashRecord> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readSmall(path, MAX_STORE_BYTES);
+  } catch (err) {
+    ctx.problem({ path, message: `cannot read: ${messageOf(err)}` });
+    return;
+  }
+  const parts: ErstDmesgPart[] = [];
+  const records = (isQemuStore(bytes) ? qemuStoreRecords(bytes, path, ctx) : undefined) ?? scanCperRecords(bytes, path, ctx);
+  for (const rec of records) {
+    const id = rec.recordId.toString();
+    for (const s of rec.sections) {
+      if (s.problem || !s.bytes) {
+        ctx.problem({ path, offset: s.offset, message: s.problem ?? 'section without data' });
+        continue;
+      }
+      if (isDmesgSection(s.type)) {
+        const part = dmesgPart(rec, s, path, ctx);
+        if (part) parts.push(part);
+        continue;
+      }
+      try {
+        const r = decodeSection(s.type, s.bytes, s.severity, { backend: ID, path, offset: s.offset, id });
+        if (!r) continue;
+        if (!r.time && rec.time) r.time = rec.time;
+        yield r;
+      } catch (err) {
+        ctx.problem({ path, offset: s.offset, message: messageOf(err) });
+      }
+    }
+  }
+  for (const p of orderDumpParts(parts)) {
+    const start = p.header?.length ?? 0;
+    const source = { backend: ID, path, id: p.record.recordId.toString(), ...(p.header ? { part: p.header.part } : {}), ...(p.compressed ? {} : { offset: p.section.offset + start }) };
+    yield* bytesToMessages(p.bytes.subarray(start), source);
+  }
+}

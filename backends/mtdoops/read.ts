@@ -1,0 +1,118 @@
+// Reading an mtdoops partition image by position: headers at record boundaries, records
+// ordered oldest-first by seq (with wrap-around), text up to the first erased/NUL byte.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ReadContext } from '../../src/backend.js';
+import type { CrashRecord } from '../../src/model/index.js';
+import { InputFile, withInput } from '../../src/input/file.js';
+import { bytesToMessages } from '../../src/kmsg/messages.js';
+import { getSafeBound } from '../../src/util/errors.js';
+import { ERASED_SEQ, isMtdoopsMagic, MTDOOPS_KERNMSG_MAGIC_V2, MTDOOPS_MAX_RECORD, MTDOOPS_MIN_RECORD, MTDOOPS_V1_HEADER_SIZE, mtdoopsHdrV2 } from './layout.js';
+
+const SCAN_CHUNK = 1 << 20;
+const MAX_RECORDS = 1 << 20;
+
+export interface MtdoopsRecord {
+  offset: number;
+  seq: number;
+  version: 1 | 2;
+  time?: Date;
+  headerSize: number;
+  /** End of this record's extent in the image. */
+  end: number;
+}
+
+function numberOption(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^(0x[0-9a-f]+|\d+)$/i.test(v.trim())) return Number(v.trim());
+  return undefined;
+}
+
+/** Record headers in the image, oldest first. */
+export async function findRecords(f: InputFile, ctx: ReadContext): Promise<MtdoopsRecord[]> {
+  const given = numberOption(ctx.options['record_size']);
+  let step = MTDOOPS_MIN_RECORD;
+  if (given !== undefined) {
+    step = getSafeBound(given, MTDOOPS_MAX_RECORD, 'record_size', f.path, 0);
+    if (step < MTDOOPS_V1_HEADER_SIZE + 1) step = MTDOOPS_MIN_RECORD;
+  }
+  const found: MtdoopsRecord[] = [];
+  // whole records per chunk; records bigger than a chunk: just their headers
+  const chunk = step >= SCAN_CHUNK ? step : SCAN_CHUNK - (SCAN_CHUNK % step);
+  for (let pos = 0; pos < f.size && found.length < MAX_RECORDS; pos += chunk) {
+    const buf = await f.read(pos, step >= SCAN_CHUNK ? 16 : chunk);
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    for (let i = 0; i + 16 <= buf.length; i += step) {
+      const seq = dv.getUint32(i, true);
+      const magic = dv.getUint32(i + 4, true);
+      if (seq === ERASED_SEQ || !isMtdoopsMagic(magic)) continue;
+      const v2 = magic === MTDOOPS_KERNMSG_MAGIC_V2;
+      const rec: MtdoopsRecord = { offset: pos + i, seq, version: v2 ? 2 : 1, headerSize: v2 ? mtdoopsHdrV2.size : MTDOOPS_V1_HEADER_SIZE, end: 0 };
+      if (v2) {
+        const ns = dv.getBigInt64(i + 8, true);
+        const ms = Number(ns / 1_000_000n);
+        if (Number.isSafeInteger(ms) && ms > 0) rec.time = new Date(ms);
+      }
+      found.push(rec);
+    }
+  }
+  // A record reaches the next header (or its record_size, or the end of the image).
+  for (let i = 0; i < found.length; i++) {
+    const next = found[i + 1]?.offset ?? f.size;
+    found[i]!.end = Math.min(next, given !== undefined ? found[i]!.offset + step : next, found[i]!.offset + MTDOOPS_MAX_RECORD);
+  }
+  return orderBySeq(found);
+}
+
+/** Oldest first: the newest is the highest seq, where a small seq after 0xc0000000 has wrapped. */
+export function orderBySeq(recs: MtdoopsRecord[]): MtdoopsRecord[] {
+  if (recs.length === 0) return recs;
+  const wrapped = recs.some((r) => r.seq > 0xc0000000) && recs.some((r) => r.seq < 0x40000000);
+  const key = (seq: number) => (wrapped && seq < 0x40000000 ? seq + 2 ** 32 : seq);
+  return recs.slice().sort((a, b) => key(a.seq) - key(b.seq) || a.offset - b.offset);
+}
+
+/** The text of a record: up to the first 0xff (erased) or NUL. */
+export async function recordText(f: InputFile, r: MtdoopsRecord): Promise<Uint8Array> {
+  const body = await f.read(r.offset + r.headerSize, Math.max(0, r.end - r.offset - r.headerSize));
+  let n = body.indexOf(0xff);
+  if (n < 0) n = body.length;
+  const nul = body.subarray(0, n).indexOf(0);
+  return body.subarray(0, nul < 0 ? n : nul);
+}
+
+async function* readImage(path: string, ctx: ReadContext): AsyncGenerator<CrashRecord> {
+  const f = await InputFile.open(path);
+  try {
+    const recs = await findRecords(f, ctx);
+    if (recs.length === 0) ctx.problem({ path, offset: 0, message: 'no mtdoops record (seq/magic 0x5d005e00 header) found' });
+    for (const r of recs) {
+      const text = await recordText(f, r);
+      if (text.length === 0) ctx.problem({ path, offset: r.offset, message: `mtdoops record ${r.seq}: empty` });
+      const source = { backend: 'mtdoops', path, offset: r.offset + r.headerSize, id: `mtdoops-${r.seq}` };
+      yield* bytesToMessages(text, source);
+    }
+  } finally {
+    await f.close();
+  }
+}
+
+export async function isImage(path: string): Promise<boolean> {
+  const head = await withInput(path, (f) => f.read(0, 8));
+  return head.length === 8 && isMtdoopsMagic(new DataView(head.buffer, head.byteOffset, 8).getUint32(4, true));
+}
+
+/** An image file, or a directory holding image files (each recognized by its first header). */
+export async function* readMtdoops(path: string, ctx: ReadContext): AsyncGenerator<CrashRecord> {
+  let files = [path];
+  try {
+    const entries = await readdir(path, { withFileTypes: true });
+    files = [];
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.isFile() && (await isImage(join(path, e.name)))) files.push(join(path, e.name));
+    }
+  } catch {
+    // a file
+  }
+  for (const file of files) yield* readImage(file, ctx);
+}

@@ -1,0 +1,20 @@
+import type { Backend } from '../../src/backend.js';
+import { readRamoops } from './read.js';
+import { zoneSigKind } from './scan.js';
+
+export const ramoops: Backend = {
+  id: 'ramoops',
+  summary: 'raw ramoops memory region (RAM dump of the ramoops area); options mem_size, record_size, console_size, ftrace_size, pmsg_size, ecc, flags, or cmdline "ramoops.*=..."; found by scanning when not given',
+  probe(p) {
+    if (p.isDirectory) return p.entries.some((e) => /ramoops.*\.(bin|img|raw)$/i.test(e)) ? 0.3 : 0;
+    if (p.head.length < 16) return 0;
+    const dv = new DataView(p.head.buffer, p.head.byteOffset, 16);
+    if (!zoneSigKind(dv.getUint32(0, true))) return 0;
+    const start = dv.getUint32(4, true);
+    const size = dv.getUint32(8, true);
+    if (start > size || size > p.size) return 0;
+    const text = Buffer.from(p.head.subarray(12, 16)).toString('latin1');
+    return text === '====' || size === 0 ? 0.9 : 0.6;
+  },
+  read: readRamoops,
+};

@@ -1,0 +1,161 @@
+// Reading a raw ramoops region: zones from the parameters (options) or by scanning, each
+// zone read back as the kernel does after a reboot, dmesg records decompressed, and the
+// text turned into KernelMessage records.
+import { inflateRawSync, inflateSync, constants } from 'node:zlib';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ReadContext } from '../../src/backend.js';
+import type { BlobRecord, CrashRecord, KernelMessage, SourceRef } from '../../src/model/index.js';
+import { InputFile, withInput } from '../../src/input/file.js';
+import { bytesToMessages } from '../../src/kmsg/messages.js';
+import { parseDmesgHeader, parseRamoopsHeader } from '../../src/pstore/header.js';
+import { eccInfo, type EccInfo, type Zone } from './layout.js';
+import { paramsFromOptions } from './params.js';
+import { detectEcc, scanZones, zoneSigKind } from './scan.js';
+import { eccNotice, readZone } from './zone.js';
+import { layoutZones } from './layout.js';
+
+/** Largest zone read into memory, and largest decompressed dmesg record. */
+const MAX_ZONE_BYTES = 64 << 20;
+const MAX_INFLATED_BYTES = 64 << 20;
+
+/** One record of a region as the pstore file the kernel would show for it. */
+export interface RamoopsRecord {
+  zone: Zone;
+  /** dmesg-ramoops-N, console-ramoops-0, ... */
+  name: string;
+  /** Bytes as the pstore file shows them (decompressed, ECC notice appended). */
+  bytes: Uint8Array;
+  /** Bytes of the record text before the ECC notice. */
+  textLength: number;
+  time?: Date;
+  /** Byte offset in the region of the record's text (after the ==== header). */
+  offset: number;
+  compressed: boolean;
+}
+
+function inflate(data: Uint8Array): Buffer {
+  const opts = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: MAX_INFLATED_BYTES };
+  try {
+    return inflateRawSync(data, opts);
+  } catch {
+    return inflateSync(data, opts);
+  }
+}
+
+async function zonesOf(f: InputFile, ctx: ReadContext): Promise<{ zones: Zone[]; ecc?: EccInfo }> {
+  const params = paramsFromOptions(ctx.options, f.size);
+  if (params) {
+    const zones = layoutZones(params);
+    // ramoops_probe() writes every zone's signature: most missing means other parameters
+    // (one may be damaged: ECC may still mend it)
+    let missing: number | undefined;
+    let found = 0;
+    for (const z of zones) {
+      const head = await f.read(z.offset, 4);
+      if (head.length === 4 && zoneSigKind(new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true))) found++;
+      else missing ??= z.offset;
+    }
+    if (found * 2 > zones.length) return { zones, ...(params.ecc ? { ecc: eccInfo(params.ecc)! } : {}) };
+    ctx.problem({ path: f.path, offset: missing ?? 0, message: 'the ramoops parameters given do not match this region (no persistent_ram signature where they put a zone); zones found by scanning instead' });
+  }
+  const zones = await scanZones(f, f.size);
+  const given = ctx.options['ecc'];
+  const n = typeof given === 'number' ? given : zones[0] ? await detectEcc(f, zones[0]) : 0;
+  return { zones, ...(n ? { ecc: eccInfo(n)! } : {}) };
+}
+
+/** Every record of the region at `path`, as the kernel's pstore would list them. */
+export async function* readRegion(path: string, ctx: ReadContext): AsyncGenerator<RamoopsRecord> {
+  const f = await InputFile.open(path);
+  try {
+    const { zones, ecc } = await zonesOf(f, ctx);
+    if (zones.length === 0) ctx.problem({ path, offset: 0, message: 'no ramoops zone found (no persistent_ram_buffer signature; give record_size/mem_size)' });
+    for (const zone of zones) {
+      const size = Math.min(zone.size, MAX_ZONE_BYTES);
+      const raw = await f.read(zone.offset, size);
+      if (raw.length < size) {
+        ctx.problem({ path, offset: zone.offset, message: `${zone.kind} zone: expected ${size} bytes, region ends after ${raw.length}` });
+        continue;
+      }
+      const z = readZone(raw, zone, path, ecc);
+      if (z.invalid) {
+        ctx.problem({ path, offset: zone.offset, message: `${zone.kind} zone ${zone.index}: ${z.invalid}` });
+        continue;
+      }
+      if (z.correctedBytes || z.badBlocks) {
+        ctx.problem({ path, offset: zone.offset, message: `${zone.kind} zone ${zone.index}: ECC corrected ${z.correctedBytes} bytes, ${z.badBlocks} unrecoverable blocks` });
+      }
+      if (z.data.length === 0) continue;
+      const notice = ecc ? Buffer.from(eccNotice(z), 'latin1') : Buffer.alloc(0);
+      const dataOffset = zone.offset + 12;
+      if (zone.kind !== 'dmesg') {
+        yield { zone, name: `${zone.kind}-ramoops-${zone.index}`, bytes: Buffer.concat([z.data, notice]), textLength: z.data.length, offset: dataOffset, compressed: false };
+        continue;
+      }
+      const hdr = parseRamoopsHeader(z.data);
+      if (!hdr) {
+        ctx.problem({ path, offset: dataOffset, message: `dmesg zone ${zone.index}: no "====<sec>.<nsec>-<C|D>" record header` });
+        continue;
+      }
+      let text: Uint8Array = z.data.subarray(hdr.length);
+      if (hdr.compressed) {
+        try {
+          text = inflate(text);
+        } catch (err) {
+          ctx.problem({ path, offset: dataOffset + hdr.length, message: `dmesg zone ${zone.index}: cannot decompress: ${(err as Error).message}` });
+          continue;
+        }
+      }
+      yield { zone, name: `dmesg-ramoops-${zone.index}`, bytes: Buffer.concat([text, notice]), textLength: text.length, time: hdr.time, offset: dataOffset + hdr.length, compressed: hdr.compressed };
+    }
+  } finally {
+    await f.close();
+  }
+}
+
+function toRecords(rec: RamoopsRecord, path: string): CrashRecord[] {
+  const base: SourceRef = { backend: 'ramoops', path, id: rec.name };
+  if (rec.zone.kind === 'dmesg' || rec.zone.kind === 'console') {
+    let text = rec.bytes.subarray(0, rec.textLength);
+    let offset = rec.offset;
+    if (rec.zone.kind === 'dmesg') {
+      // "Oops#1 Part1" is the record's header, not a log line (fs/pstore/platform.c)
+      const h = parseDmesgHeader(Buffer.from(text.subarray(0, 64)).toString('latin1'));
+      if (h) {
+        base.part = h.part;
+        text = text.subarray(h.length);
+        if (!rec.compressed) offset += h.length;
+      }
+    }
+    // Lines of a compressed record have no byte offset in the region: they share the record's.
+    const msgs: KernelMessage[] = bytesToMessages(text, { ...base, offset });
+    if (rec.compressed) for (const m of msgs) m.source = { ...m.source, offset: rec.offset };
+    return msgs;
+  }
+  const blob: BlobRecord = { kind: 'blob', type: rec.zone.kind, size: rec.textLength, source: { ...base, offset: rec.offset } };
+  if (rec.time) blob.time = rec.time;
+  return [blob];
+}
+
+async function isRegion(path: string): Promise<boolean> {
+  const head = await withInput(path, (f) => f.read(0, 16));
+  return head.length >= 16 && zoneSigKind(new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true)) !== undefined;
+}
+
+/** A region file, or a directory holding region files (each recognized by content). */
+export async function* readRamoops(path: string, ctx: ReadContext): AsyncGenerator<CrashRecord> {
+  let files = [path];
+  try {
+    const names = await readdir(path, { withFileTypes: true });
+    files = [];
+    for (const e of names.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.isFile() && (await isRegion(join(path, e.name)))) files.push(join(path, e.name));
+    }
+  } catch {
+    // not a directory: read the file itself
+  }
+  for (const file of files) {
+    for await (const rec of readRegion(file, ctx)) yield* toRecords(rec, file);
+  }
+}
