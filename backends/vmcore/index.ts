@@ -1,0 +1,84 @@
+// vmcores: ELF cores, makedumpfile kdump-compressed and flattened, QEMU's kdump writer,
+// gzip-compressed copies of any of these, slim dumps with notes only. The container side
+// is src/vmcore/*.ts; the log comes from src/vmcore/printk through src/vmcore/log.ts.
+import type { Backend, ReadContext } from '../../src/backend.js';
+import type { CrashRecord, DumpNote, KernelMessage } from '../../src/model/index.js';
+import { FormatError, messageOf } from '../../src/util/errors.js';
+import { isElfCore } from '../../src/vmcore/elf.js';
+import { isFlattened } from '../../src/vmcore/flat.js';
+import { isKdump } from '../../src/vmcore/kdump.js';
+import { readPrintkLog } from '../../src/vmcore/printk/index.js';
+import { openDump } from '../../src/vmcore/open.js';
+import { isGzip } from '../../src/vmcore/spill.js';
+import { gunzipSync } from 'node:zlib';
+
+export const vmcore: Backend = {
+  id: 'vmcore',
+  summary: 'vmcores: ELF core (/proc/vmcore, QEMU), kdump-compressed, flattened, gzip, slim',
+  probe(p) {
+    if (p.isDirectory || p.head.length < 16) return 0;
+    if (isElfCore(p.head) || isKdump(p.head) || isFlattened(p.head)) return 0.95;
+    if (isGzip(p.head)) {
+      // Only a gzip whose first bytes inflate to a dump is ours.
+      try {
+        const inner = gunzipSync(p.head.subarray(0, 2048), { finishFlush: 2 /* Z_SYNC_FLUSH */, maxOutputLength: 4 << 20 });
+        return isElfCore(inner) || isKdump(inner) || isFlattened(inner) ? 0.9 : 0;
+      } catch {
+        return 0;
+      }
+    }
+    return 0;
+  },
+  read: readVmcore,
+};
+
+async function* readVmcore(path: string, ctx: ReadContext): AsyncIterable<CrashRecord> {
+  const avoid: bigint[] = [];
+  for (const a of ([] as unknown[]).concat(ctx.options.avoid ?? [])) {
+    if (typeof a === 'string' && /^(0x[0-9a-f]+|\d+)$/i.test(a)) avoid.push(BigInt(a));
+    else ctx.problem({ path, message: `avoid: not an address: ${String(a)}` });
+  }
+  let dump;
+  try {
+    dump = await openDump(path, { avoid });
+  } catch (err) {
+    // Nothing of this dump is readable (bad header): one problem, no records.
+    ctx.problem({ path, ...(err instanceof FormatError && err.offset !== undefined && { offset: err.offset }), message: err instanceof FormatError ? err.detail : messageOf(err) });
+    return;
+  }
+  try {
+    for (const p of dump.problems) ctx.problem(p);
+    const seen = dump.problems.length;
+    const note: DumpNote = { kind: 'dump', source: { backend: 'vmcore', path } };
+    if (dump.release) note.release = dump.release;
+    if (dump.crashTime) note.crashTime = dump.crashTime;
+    if (dump.noCoredumpReason) note.noCoredumpReason = dump.noCoredumpReason;
+    if (dump.live) note.live = true;
+    if (dump.cpus.length) note.cpus = dump.cpus.map((c) => ({ cpu: c.cpu, ...(c.pid !== undefined && { pid: c.pid }), ...(c.ip !== undefined && { ip: c.ip }), ...(c.sp !== undefined && { sp: c.sp }) }));
+    yield note;
+    if (dump.format === 'slim') return;
+    try {
+      for await (const e of readPrintkLog(dump)) {
+        if (e.kind === 'gap') {
+          ctx.problem({ path, message: `log gap: ${e.length} bytes at virtual address 0x${e.vaddr.toString(16)} unreadable (${e.reason})` });
+          continue;
+        }
+        for (const [i, line] of e.text.split('\n').entries()) {
+          const m: KernelMessage = { kind: 'kmsg', text: line, source: { backend: 'vmcore', path, id: e.seq.toString(), ...(i > 0 && { part: i }) } };
+          m.tsNs = e.tsNs;
+          m.seq = e.seq;
+          m.level = e.level;
+          m.facility = e.facility;
+          if (e.caller !== undefined) m.caller = e.caller;
+          if (e.device !== undefined) m.device = e.device;
+          yield m;
+        }
+      }
+    } catch (err) {
+      ctx.problem({ path, message: `reading the log: ${messageOf(err)}` });
+    }
+    for (const p of dump.problems.slice(seen)) ctx.problem(p);
+  } finally {
+    await dump.close();
+  }
+}

@@ -1,0 +1,123 @@
+// makedumpfile's flattened format (makedumpfile -F, and QEMU dump-guest-memory -z written
+// to a pipe): a 4096-byte header with the "makedumpfile" signature, then records of
+// { int64 offset; int64 buf_size } (big-endian) each followed by buf_size bytes that belong
+// at `offset` of the real kdump file; offset -1 ends it (makedumpfile.h
+// makedumpfile_data_header, END_FLAG_FLAT_HEADER). We index the records in one pass and
+// read the logical file through the index; a pipe is first restored into a sparse temp file.
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { Problem } from '../model/index.js';
+import { FormatError } from '../util/errors.js';
+import { cstr, type ByteSource } from './source.js';
+
+export const FLAT_HEADER_SIZE = 4096;
+const MAX_RECORDS = 1 << 26;
+const MAX_CHUNK = 1 << 30;
+const WINDOW = 1 << 20;
+
+export function isFlattened(head: Uint8Array): boolean {
+  return head.length >= 16 && cstr(head, 0, 16) === 'makedumpfile';
+}
+
+export class FlatSource implements ByteSource {
+  private maxLen = 0;
+  private order: number[] = [];
+  private constructor(private readonly inner: ByteSource, private readonly dest: Float64Array, private readonly src: Float64Array,
+    private readonly len: Float64Array, readonly size: number) {
+    this.order = Array.from({ length: dest.length }, (_, i) => i).sort((a, b) => dest[a]! - dest[b]! || a - b);
+    for (const l of len) this.maxLen = Math.max(this.maxLen, l);
+  }
+  get path(): string { return this.inner.path; }
+  get bytesRead(): number { return this.inner.bytesRead; }
+  get records(): number { return this.dest.length; }
+
+  static async index(inner: ByteSource, problems: Problem[]): Promise<FlatSource> {
+    const head = await inner.read(0, 16);
+    if (!isFlattened(head)) throw new FormatError(inner.path, 0, 'no makedumpfile flattened signature');
+    const dest: number[] = [];
+    const src: number[] = [];
+    const len: number[] = [];
+    let pos = FLAT_HEADER_SIZE;
+    let win: Uint8Array = new Uint8Array(0);
+    let winPos = 0;
+    let size = 0;
+    for (;;) {
+      if (dest.length >= MAX_RECORDS) throw new FormatError(inner.path, pos, `more than ${MAX_RECORDS} flattened records`);
+      if (pos < winPos || pos + 16 > winPos + win.length) { win = await inner.read(pos, WINDOW); winPos = pos; }
+      if (pos + 16 > winPos + win.length) { problems.push({ path: inner.path, offset: pos, message: 'flattened stream ends without its end marker' }); break; }
+      const v = new DataView(win.buffer, win.byteOffset + pos - winPos, 16);
+      const off = v.getBigInt64(0, false);
+      const n = v.getBigInt64(8, false);
+      if (off === -1n) break;
+      if (off < 0n || n < 0n || n > BigInt(MAX_CHUNK) || off + n > BigInt(Number.MAX_SAFE_INTEGER)) throw new FormatError(inner.path, pos, `bad flattened record (offset ${off}, size ${n})`);
+      if (pos + 16 + Number(n) > inner.size) { problems.push({ path: inner.path, offset: pos, message: 'flattened record runs past the end of the file' }); break; }
+      dest.push(Number(off)); src.push(pos + 16); len.push(Number(n));
+      size = Math.max(size, Number(off + n));
+      pos += 16 + Number(n);
+    }
+    return new FlatSource(inner, Float64Array.from(dest), Float64Array.from(src), Float64Array.from(len), size);
+  }
+
+  async read(pos: number, length: number): Promise<Uint8Array> {
+    const want = Math.max(0, Math.min(length, this.size - pos));
+    const out = new Uint8Array(want);
+    const end = pos + want;
+    // last entry with dest < end, then walk back while an entry could still reach pos
+    let lo = 0, hi = this.order.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (this.dest[this.order[m]!]! < end) lo = m + 1; else hi = m; }
+    const hits: number[] = [];
+    for (let k = lo - 1; k >= 0; k--) {
+      const i = this.order[k]!;
+      if (this.dest[i]! + this.maxLen <= pos) break;
+      if (this.dest[i]! + this.len[i]! > pos) hits.push(i);
+    }
+    hits.sort((a, b) => a - b); // later records overwrite earlier ones, as in the real file
+    for (const i of hits) {
+      const s = Math.max(pos, this.dest[i]!);
+      const e = Math.min(end, this.dest[i]! + this.len[i]!);
+      const b = await this.inner.read(this.src[i]! + (s - this.dest[i]!), e - s);
+      out.set(b, s - pos);
+    }
+    return out;
+  }
+}
+
+/** Restore a flattened stream (a pipe) into `tmpPath`, sparse; returns the logical size. */
+export async function restoreFlatStream(input: Readable, tmpPath: string): Promise<number> {
+  const fh = await open(tmpPath, 'w+', 0o600);
+  try {
+    let buf: Buffer = Buffer.alloc(0);
+    let headerDone = false;
+    let need: { off: number; left: number } | undefined;
+    let size = 0;
+    for await (const chunk of input) {
+      buf = buf.length ? Buffer.concat([buf, chunk as Buffer]) : (chunk as Buffer);
+      for (;;) {
+        if (!headerDone) {
+          if (buf.length < FLAT_HEADER_SIZE) break;
+          if (!isFlattened(buf)) throw new FormatError(tmpPath, 0, 'no makedumpfile flattened signature on the stream');
+          buf = buf.subarray(FLAT_HEADER_SIZE); headerDone = true;
+        }
+        if (need) {
+          const n = Math.min(need.left, buf.length);
+          if (n === 0) break;
+          await fh.write(buf, 0, n, need.off);
+          need.off += n; need.left -= n; buf = buf.subarray(n);
+          if (need.left === 0) need = undefined;
+          continue;
+        }
+        if (buf.length < 16) break;
+        const off = buf.readBigInt64BE(0);
+        const n = buf.readBigInt64BE(8);
+        buf = buf.subarray(16);
+        if (off === -1n) return size;
+        if (off < 0n || n < 0n || n > BigInt(MAX_CHUNK)) throw new FormatError(tmpPath, undefined, `bad flattened record (offset ${off}, size ${n})`);
+        need = { off: Number(off), left: Number(n) };
+        size = Math.max(size, Number(off + n));
+      }
+    }
+    return size;
+  } finally {
+    await fh.close();
+  }
+}

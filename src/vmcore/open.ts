@@ -1,0 +1,92 @@
+// openDump: recognise the container by its magic and give the common DumpInfo.
+import { InputFile } from '../input/file.js';
+import type { Problem } from '../model/index.js';
+import { FormatError } from '../util/errors.js';
+import { isElfCore, readElfCore } from './elf.js';
+import { FlatSource, isFlattened } from './flat.js';
+import { isKdump, readKdump } from './kdump.js';
+import { parseVmcoreinfo, type NoteFacts } from './notes.js';
+import { FileSource, type ByteSource } from './source.js';
+import { isGzip, spill, spillGunzip, type Spilled } from './spill.js';
+import type { DumpFormat, DumpInfo, OpenDump, OpenDumpOptions, PhysMemory } from './types.js';
+
+export type { OpenDump } from './types.js';
+
+/** What the container is, from its first bytes; undefined if none of ours. */
+export function sniff(head: Uint8Array): 'elf' | 'kdump' | 'flattened' | 'gzip' | undefined {
+  if (isElfCore(head)) return 'elf';
+  if (isKdump(head)) return 'kdump';
+  if (isFlattened(head)) return 'flattened';
+  if (isGzip(head)) return 'gzip';
+  return undefined;
+}
+
+/** Open a dump ('-' reads stdin into a sparse temp file first). */
+export async function openDump(path: string, opts: OpenDumpOptions = {}): Promise<OpenDump> {
+  let spilled: Spilled | undefined;
+  let real = path;
+  if (path === '-') { spilled = await spill(process.stdin, 'stdin'); real = spilled.path; }
+  let f = await InputFile.open(real);
+  try {
+    let head = await f.read(0, 64);
+    if (isGzip(head)) {
+      await f.close();
+      spilled = await spillGunzip(real);
+      f = await InputFile.open(spilled.path);
+      head = await f.read(0, 64);
+    }
+    const info = await openInner(path, new FileSource(f), head, opts);
+    const file = f;
+    const tmp = spilled;
+    return { ...info, close: async () => { await file.close(); await tmp?.dispose(); } };
+  } catch (err) {
+    await f.close().catch(() => undefined);
+    await spilled?.dispose();
+    throw err;
+  }
+}
+
+async function openInner(path: string, file: FileSource, head: Uint8Array, opts: OpenDumpOptions): Promise<DumpInfo> {
+  const problems: Problem[] = [];
+  const avoid = opts.avoid ?? [];
+  const kind = sniff(head);
+  if (kind === 'elf') {
+    const e = await readElfCore(file, problems, avoid);
+    const format: DumpFormat = e.segments.length === 0 ? 'slim' : e.is64 ? 'elf64' : 'elf32';
+    return finish(path, format, e.arch, e.notes, e.phys, problems, e.virt);
+  }
+  let src: ByteSource = file;
+  let flattened = false;
+  if (kind === 'flattened') {
+    src = await FlatSource.index(file, problems);
+    flattened = true;
+    head = await src.read(0, 64);
+  }
+  if (isKdump(head)) {
+    const k = await readKdump(src, problems, avoid);
+    const arch = k.header.machine === 'aarch64' ? 'arm64' : k.header.machine;
+    // QEMU's writer leaves dump_level 0 and fills the notes with its own "QEMU" CPU notes.
+    const format: DumpFormat = k.notes.qemu ? 'qemu-kdump' : flattened ? 'flattened' : 'kdump';
+    const info = finish(path, format, arch, k.notes, k.phys, problems);
+    info.release ??= k.header.release || undefined;
+    if (!info.crashTime && k.header.timestamp > 0n) info.crashTime = new Date(Number(k.header.timestamp) * 1000);
+    return info;
+  }
+  throw new FormatError(path, 0, 'not a vmcore (no ELF core, kdump, flattened or gzip signature)');
+}
+
+function finish(path: string, format: DumpFormat, arch: string, notes: NoteFacts, phys: PhysMemory, problems: Problem[], virt?: DumpInfo['virt']): DumpInfo {
+  const info: DumpInfo = { path, format, arch, cpus: notes.cpus, phys, problems };
+  if (virt) info.virt = virt;
+  if (notes.vmcoreinfoRaw) {
+    info.vmcoreinfoRaw = notes.vmcoreinfoRaw;
+    info.vmcoreinfo = parseVmcoreinfo(notes.vmcoreinfoRaw);
+    const rel = info.vmcoreinfo.get('OSRELEASE');
+    if (rel) info.release = rel;
+    const ct = Number(info.vmcoreinfo.get('CRASHTIME'));
+    if (Number.isFinite(ct) && ct > 0) info.crashTime = new Date(ct * 1000);
+  }
+  if (notes.noCoredumpReason) { info.noCoredumpReason = notes.noCoredumpReason; info.format = 'slim'; }
+  if (notes.qemu && !info.vmcoreinfo?.has('CRASHTIME')) info.live = true;
+  return info;
+}

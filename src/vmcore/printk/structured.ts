@@ -1,0 +1,64 @@
+// struct printk_log records (3.5–5.9), as vmcore-dmesg dump_dmesg_structured reads them:
+// from log_first_idx to log_next_idx in *log_buf (the pointer: log_buf_len= moves it),
+// a zero len means "wrap to 0". Layout: kernel/printk/printk.c (struct printk_log).
+import type { DumpInfo } from '../types.js';
+import { symbol } from '../translate/types.js';
+import { textFields, callerName, off, size } from './fields.js';
+import type { LogItem } from './types.js';
+import { overlaps, PrintkError, type VirtReader } from './virt.js';
+
+const LOG_CONT = 8;
+
+export async function* readPrintkLogRecords(dump: DumpInfo, mem: VirtReader, maxRecords: number): AsyncGenerator<LogItem> {
+  const need = (n: string) => {
+    const v = symbol(dump, n);
+    if (v === undefined) throw new PrintkError(`VMCOREINFO has no SYMBOL(${n})`);
+    return v;
+  };
+  const buf = await mem.u64(need('log_buf'));
+  const len = await mem.u32(need('log_buf_len'));
+  let idx = await mem.u32(need('log_first_idx'));
+  const nextIdx = await mem.u32(need('log_next_idx'));
+  // 3.5–3.10 called it `struct log` (renamed printk_log in 3.11, commit 62e32ac3505a)
+  const s = dump.vmcoreinfo?.has('OFFSET(printk_log.ts_nsec)') ? 'printk_log' : 'log';
+  const hdr = size(dump, s);
+  const tsOff = off(dump, `${s}.ts_nsec`);
+  const lenOff = off(dump, `${s}.len`);
+  const textLenOff = off(dump, `${s}.text_len`);
+  const callerOff = dump.vmcoreinfo?.has(`OFFSET(${s}.caller_id)`) ? off(dump, `${s}.caller_id`) : undefined;
+  const r = await mem.region(buf, len);
+  for (const g of r.gaps) yield { kind: 'gap', ...g };
+  const v = new DataView(r.bytes.buffer);
+  let seq = 0n;
+  let consumed = 0;
+  for (let n = 0; idx !== nextIdx && n < maxRecords; n++) {
+    // no room for a header: the kernel wrapped here (log_store keeps a header's room, so
+    // this is the zero-length record's place or damage; either way go on at 0)
+    const recLen = idx + hdr > len ? 0 : v.getUint16(idx + lenOff, true);
+    if (recLen === 0) {
+      if (idx === 0) throw new PrintkError(`zero-length printk_log at index 0 of log_buf`);
+      idx = 0;
+      continue;
+    }
+    if (recLen < hdr) throw new PrintkError(`printk_log at index ${idx}: len ${recLen} shorter than its header`);
+    const textLen = Math.min(v.getUint16(idx + textLenOff, true), len - idx - hdr);
+    const flagsLevel = v.getUint8(idx + textLenOff + 5);
+    yield {
+      kind: 'entry',
+      seq: seq++,
+      tsNs: v.getBigUint64(idx + tsOff, true),
+      facility: v.getUint8(idx + textLenOff + 4),
+      level: flagsLevel >> 5,
+      cont: (flagsLevel & LOG_CONT) !== 0 || undefined,
+      ...textFields(r.bytes.subarray(idx + hdr, idx + hdr + textLen)),
+      caller: callerOff === undefined ? undefined : callerName(v.getUint32(idx + callerOff, true)),
+      vaddr: buf + BigInt(idx),
+      truncated: overlaps(r.gaps, buf, idx, hdr + textLen) ? true : undefined,
+    };
+    idx += recLen;
+    consumed += recLen;
+    // the records between first and next fill the buffer at most once
+    if (consumed > len) throw new PrintkError(`log_next_idx ${nextIdx} not reached after a whole log_buf of records`);
+    if (idx >= len) idx = 0;
+  }
+}

@@ -1,0 +1,107 @@
+// Tiny synthetic dumps for the container readers: ELF cores (32/64-bit, with or without
+// virtual addresses), kdump-compressed (none/zlib/snappy/zstd-less), flattened, slim.
+import { deflateSync } from 'node:zlib';
+import snappy from 'snappyjs';
+
+export function note(name: string, type: number, desc: Uint8Array): Buffer {
+  const nm = Buffer.from(name + '\0', 'latin1');
+  const pad = (n: number) => (n + 3) & ~3;
+  const b = Buffer.alloc(12 + pad(nm.length) + pad(desc.length));
+  b.writeUInt32LE(nm.length, 0); b.writeUInt32LE(desc.length, 4); b.writeUInt32LE(type, 8);
+  nm.copy(b, 12); Buffer.from(desc).copy(b, 12 + pad(nm.length));
+  return b;
+}
+
+export const vmcoreinfoNote = (text: string) => note('VMCOREINFO', 0, Buffer.from(text));
+
+/** x86_64 NT_PRSTATUS: pid at 32, user_regs_struct at 112 (rip index 16, rsp index 19). */
+export function prstatusX86(pid: number, rip: bigint, rsp: bigint): Buffer {
+  const d = Buffer.alloc(112 + 27 * 8 + 8);
+  d.writeInt32LE(pid, 32);
+  d.writeBigUInt64LE(rip, 112 + 16 * 8);
+  d.writeBigUInt64LE(rsp, 112 + 19 * 8);
+  return note('CORE', 1, d);
+}
+
+export interface ElfSeg { paddr: bigint; vaddr?: bigint; data: Uint8Array; memsz?: number }
+
+export function buildElf(o: { is64?: boolean; machine?: number; segs: ElfSeg[]; notes?: Buffer[]; phnumOverride?: number }): Buffer {
+  const is64 = o.is64 ?? true;
+  const ehsz = is64 ? 64 : 52, phsz = is64 ? 56 : 32;
+  const nphdr = o.segs.length + 1;
+  const notes = Buffer.concat(o.notes ?? []);
+  let off = ehsz + nphdr * phsz;
+  const noteOff = off; off += notes.length;
+  const segOffs = o.segs.map((s) => { const x = off; off += s.data.length; return x; });
+  const b = Buffer.alloc(off);
+  b.set([0x7f, 0x45, 0x4c, 0x46, is64 ? 2 : 1, 1, 1], 0);
+  b.writeUInt16LE(4, 16); b.writeUInt16LE(o.machine ?? 62, 18); b.writeUInt32LE(1, 20);
+  if (is64) { b.writeBigUInt64LE(BigInt(ehsz), 32); b.writeUInt16LE(ehsz, 52); b.writeUInt16LE(phsz, 54); b.writeUInt16LE(o.phnumOverride ?? nphdr, 56); }
+  else { b.writeUInt32LE(ehsz, 28); b.writeUInt16LE(ehsz, 40); b.writeUInt16LE(phsz, 42); b.writeUInt16LE(o.phnumOverride ?? nphdr, 44); }
+  const ph = (i: number, type: number, offset: number, vaddr: bigint, paddr: bigint, filesz: number, memsz: number) => {
+    const p = ehsz + i * phsz;
+    b.writeUInt32LE(type, p);
+    if (is64) { b.writeBigUInt64LE(BigInt(offset), p + 8); b.writeBigUInt64LE(vaddr, p + 16); b.writeBigUInt64LE(paddr, p + 24); b.writeBigUInt64LE(BigInt(filesz), p + 32); b.writeBigUInt64LE(BigInt(memsz), p + 40); }
+    else { b.writeUInt32LE(offset, p + 4); b.writeUInt32LE(Number(vaddr), p + 8); b.writeUInt32LE(Number(paddr), p + 12); b.writeUInt32LE(filesz, p + 16); b.writeUInt32LE(memsz, p + 20); }
+  };
+  ph(0, 4, noteOff, 0n, 0n, notes.length, 0);
+  notes.copy(b, noteOff);
+  o.segs.forEach((s, i) => { ph(i + 1, 1, segOffs[i]!, s.vaddr ?? 0n, s.paddr, s.data.length, s.memsz ?? s.data.length); b.set(s.data, segOffs[i]!); });
+  return b;
+}
+
+export type Compression = 'none' | 'zlib' | 'snappy';
+
+/** kdump-compressed, header version 6, block 4096; `pages` by pfn (only these are dumpable). */
+export function buildKdump(o: { pages: Map<number, Uint8Array>; maxPfn: number; compression: Compression; notes?: Buffer[]; vmcoreinfo?: string; status?: number; bitmapBlocksOverride?: number; release?: string }): Buffer {
+  const B = 4096;
+  const bitmapHalf = Math.max(B, Math.ceil(o.maxPfn / 8 / B) * B);
+  const bitmapBlocks = (2 * bitmapHalf) / B;
+  const notes = Buffer.concat(o.notes ?? []);
+  const vi = Buffer.from(o.vmcoreinfo ?? '');
+  const pfns = [...o.pages.keys()].sort((a, b) => a - b);
+  const descOff = B * 2 + bitmapHalf * 2;
+  let dataOff = descOff + pfns.length * 24;
+  const noteOff = dataOff; dataOff += notes.length;
+  const viOff = dataOff; dataOff += vi.length;
+  const datas = pfns.map((p) => {
+    const raw = o.pages.get(p)!;
+    if (o.compression === 'zlib') return { d: deflateSync(raw), f: 1 };
+    if (o.compression === 'snappy') return { d: Buffer.from(snappy.compress(raw)), f: 4 };
+    return { d: Buffer.from(raw), f: 0 };
+  });
+  const total = dataOff + datas.reduce((n, x) => n + x.d.length, 0);
+  const b = Buffer.alloc(total);
+  b.write('KDUMP   ', 0, 'latin1'); b.writeInt32LE(6, 8);
+  b.write(o.release ?? '6.1.0-test', 12 + 65 * 2, 'latin1'); b.write('x86_64', 12 + 65 * 4, 'latin1');
+  b.writeBigInt64LE(1_700_000_000n, 408); b.writeUInt32LE(o.status ?? 0, 424);
+  b.writeInt32LE(B, 428); b.writeInt32LE(1, 432); b.writeUInt32LE(o.bitmapBlocksOverride ?? bitmapBlocks, 436);
+  b.writeUInt32LE(o.maxPfn, 440); b.writeInt32LE(1, 460);
+  const sub = B;
+  b.writeBigUInt64LE(BigInt(viOff), sub + 32); b.writeBigUInt64LE(BigInt(vi.length), sub + 40);
+  b.writeBigUInt64LE(BigInt(notes.length ? noteOff : 0), sub + 48); b.writeBigUInt64LE(BigInt(notes.length), sub + 56);
+  b.writeBigUInt64LE(BigInt(o.maxPfn), sub + 96);
+  for (const p of pfns) { b[2 * B + (p >> 3)]! |= 1 << (p & 7); b[2 * B + bitmapHalf + (p >> 3)]! |= 1 << (p & 7); }
+  notes.copy(b, noteOff); vi.copy(b, viOff);
+  let d = viOff + vi.length;
+  pfns.forEach((_p, i) => {
+    const x = datas[i]!;
+    const o2 = descOff + i * 24;
+    b.writeBigInt64LE(BigInt(d), o2); b.writeUInt32LE(x.d.length, o2 + 8); b.writeUInt32LE(x.f, o2 + 12);
+    x.d.copy(b, d); d += x.d.length;
+  });
+  return b;
+}
+
+/** The same bytes as makedumpfile -F would stream them, in `chunk`-sized records, last-first for the header. */
+export function toFlattened(file: Buffer, chunk = 5000): Buffer {
+  const parts: Buffer[] = [];
+  const h = Buffer.alloc(4096); h.write('makedumpfile', 0, 'latin1'); h.writeBigInt64BE(1n, 16); h.writeBigInt64BE(1n, 24);
+  parts.push(h);
+  const rec = (off: number, data: Buffer) => { const r = Buffer.alloc(16); r.writeBigInt64BE(BigInt(off), 0); r.writeBigInt64BE(BigInt(data.length), 8); parts.push(r, data); };
+  // a wrong header first, overwritten at the end, as makedumpfile rewrites its header
+  rec(0, Buffer.alloc(512, 0xee));
+  for (let o = 0; o < file.length; o += chunk) rec(o, file.subarray(o, o + chunk));
+  const end = Buffer.alloc(16); end.writeBigInt64BE(-1n, 0); parts.push(end);
+  return Buffer.concat(parts);
+}
