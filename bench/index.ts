@@ -1,11 +1,21 @@
 // `npm run bench`: every benchmark, one line each; each prints its own figures.
 // Run one: `npm run bench -- NAME`.
 import { run as pstore } from './pstore.js';
+import { run as collect } from './collect.js';
+import { run as detect } from './detect.js';
+import { run as vmcore } from './vmcore.js';
+import { run as rawstores } from './rawstores.js';
+import { run as mce } from './mce.js';
 
 type Bench = { name: string; run: () => Promise<void> };
 
 const benches: Bench[] = [
   { name: 'pstore', run: pstore },
+  { name: 'collect', run: collect },
+  { name: 'detect', run: detect },
+  { name: 'vmcore', run: vmcore },
+  { name: 'rawstores', run: rawstores },
+  { name: 'mce', run: mce },
 ];
 
 const only = process.argv.slice(2);

@@ -3,10 +3,18 @@ import type { Command } from 'commander';
 import type { RunIO } from '../cli.js';
 import { register as report } from './report.js';
 import { register as timeline } from './timeline.js';
+import { register as collect } from './collect.js';
+import { register as list } from './list.js';
+import { register as dmesg } from './dmesg.js';
+import { register as mce } from './mce.js';
 
 export type RegisterCommand = (program: Command, io: RunIO) => void;
 
 export const commands: RegisterCommand[] = [
   report,
   timeline,
+  collect,
+  list,
+  dmesg,
+  mce,
 ];
