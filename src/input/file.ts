@@ -1,8 +1,12 @@
 // Positional reads of input files. Big inputs are never read whole: readers ask for the
 // bytes they need. `readSmall` is for inputs that are small by nature (pstore records,
 // efivars), and refuses anything over its limit instead of trusting the size.
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { FormatError } from '../util/errors.js';
+
+/** What readSmall reads at least, for files whose size the filesystem does not tell. */
+const SMALL_READ_CHUNK = 64 * 1024;
 
 export class InputFile {
   private constructor(
@@ -57,9 +61,26 @@ export async function withInput<T>(path: string, fn: (f: InputFile) => Promise<T
   }
 }
 
-/** A whole small file, refusing one larger than `max` bytes. */
+/**
+ * A whole small file, refusing one larger than `max` bytes. Read synchronously: these
+ * files are a few KiB each and come by the thousand (a pstore archive), where one
+ * thread-pool round trip per open, stat, read and close is most of the time.
+ */
 export async function readSmall(path: string, max: number): Promise<Uint8Array> {
-  const st = await stat(path);
-  if (st.size > max) throw new FormatError(path, 0, `file is ${st.size} bytes, more than the ${max} this reader takes`);
-  return withInput(path, (f) => f.read(0, max));
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > max) throw new FormatError(path, 0, `file is ${size} bytes, more than the ${max} this reader takes`);
+    // Some /sys files report size 0 whatever they hold: read those up to a chunk.
+    const buf = Buffer.allocUnsafe(Math.min(max, size > 0 ? size : SMALL_READ_CHUNK));
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
 }

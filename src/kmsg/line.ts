@@ -19,7 +19,10 @@ const PREFIX = /^(?:<(\d{1,4})>)?(?:\[\s*(\d{1,10})\.(\d{1,9})\])?(?:\[\s*([TC]\
 
 /** Seconds and a decimal fraction ("12", "345678") to nanoseconds. */
 export function secondsToNs(sec: string, frac: string): bigint {
-  return BigInt(sec) * 1_000_000_000n + BigInt((frac + '000000000').slice(0, 9));
+  const ns = (frac + '000000000').slice(0, 9);
+  // Up to 10^6 s of uptime the sum is exact in a double: one BigInt instead of three.
+  if (sec.length <= 6) return BigInt(Number(sec) * 1_000_000_000 + Number(ns));
+  return BigInt(sec) * 1_000_000_000n + BigInt(ns);
 }
 
 export function parseLine(line: string): ParsedLine {
