@@ -135,12 +135,26 @@ export function entryInputs(f: FsOps, entryDir: string): string[] {
   return out;
 }
 
-/** Oldest entries beyond the newest `keep` are removed (keep 0: keep all). */
-export function pruneEntries(f: FsOps, archiveDir: string, entries: Pick<ArchiveEntry, 'id' | 'dir'>[], keep: number): string[] {
+/** The oldest entries beyond the newest `keep` (keep 0: keep all). */
+export function entriesToPrune<E extends Pick<ArchiveEntry, 'id' | 'dir'>>(entries: E[], keep: number): E[] {
   if (keep <= 0 || entries.length <= keep) return [];
-  const old = [...entries].sort((a, b) => a.id.localeCompare(b.id)).slice(0, entries.length - keep);
-  for (const e of old) f.rmSync(e.dir, { recursive: true, force: true });
-  if (old.length) fsyncDir(f, archiveDir);
+  return [...entries].sort((a, b) => a.id.localeCompare(b.id)).slice(0, entries.length - keep);
+}
+
+/**
+ * Remove entries: each is first renamed to a staging name (one atomic step, so a kill never
+ * leaves half an entry that still looks like one), then deleted; leftovers go on the next run.
+ */
+export function removeEntries(f: FsOps, archiveDir: string, old: Pick<ArchiveEntry, 'id' | 'dir'>[]): string[] {
+  if (old.length === 0) return [];
+  const doomed = old.map((e) => {
+    const to = join(archiveDir, `${STAGING}pruned-${e.id}`);
+    removeLeftover(f, to);
+    f.renameSync(e.dir, to);
+    return to;
+  });
+  fsyncDir(f, archiveDir);
+  for (const d of doomed) f.rmSync(d, { recursive: true, force: true });
   return old.map((e) => e.id);
 }
 

@@ -9,14 +9,16 @@ import { renderText } from '../report/text.js';
 import { stringifyJson, toJsonReport } from '../report/json.js';
 import type { Incident } from '../model/index.js';
 import { ApplicationError, messageOf } from '../util/errors.js';
-import { entryInputs, openArchive, pruneEntries, removeLeftover, scanArchive, writeEntry, writeEntryFile } from './archive.js';
-import { errnoOf, realFs, type FsOps } from './fsops.js';
+import { entryInputs, entriesToPrune, openArchive, removeEntries, removeLeftover, scanArchive, writeEntry, writeEntryFile } from './archive.js';
+import { realFs, type FsOps } from './fsops.js';
 import { acquireLock } from './lock.js';
 import { REPORT_JSON, REPORT_TXT, type Manifest } from './manifest.js';
 import { entryId } from './names.js';
 import { readSource, type SourceNote, type SourceRecord, type SourceSpec } from './sources.js';
 import { incidentSignature } from './signature.js';
 import { groupByBoot } from './boots.js';
+import { readPruned, writePruned } from './pruned.js';
+import { unlinkArchived, type Archived } from './unlink.js';
 
 export interface CollectOptions {
   archive: string;
@@ -64,27 +66,6 @@ async function writeReports(f: FsOps, dir: string, id: string, notes: SourceNote
     notes.push({ path: dir, message: `archive entry ${id}: the report could not be written: ${messageOf(err)} (the next collect writes it; crashlog report --archive ${id} shows it meanwhile)`, error: true });
     return { reportText: '', incidents: [] };
   }
-}
-
-function unlinkArchived(f: FsOps, records: SourceRecord[], archived: Set<string>, notes: SourceNote[]): string[] {
-  const done: string[] = [];
-  for (const r of records) {
-    if (r.kind === 'bert' || !archived.has(r.sha256)) continue;
-    try {
-      // Remove only the very file that was archived: same inode, size and time as when read.
-      const now = f.lstatSync(r.path);
-      if (!now.isFile() || now.ino !== r.stat.ino || now.size !== r.stat.size || now.mtimeMs !== r.stat.mtimeMs) {
-        notes.push({ path: r.path, message: `${r.path} changed since it was read; left in place`, error: false });
-        continue;
-      }
-      f.unlinkSync(r.path);
-      done.push(r.path);
-    } catch (err) {
-      if (errnoOf(err) === 'ENOENT') continue; // erased already (an efi record removed through pstore)
-      notes.push({ path: r.path, message: `cannot remove ${r.path} after archiving it: ${messageOf(err)}`, error: true });
-    }
-  }
-  return done;
 }
 
 /** Write one entry (records + manifest), durably; on failure nothing of it stays. */
@@ -136,16 +117,24 @@ export async function collect(o: CollectOptions): Promise<CollectResult> {
     for (const n of scan.notes) result.notes.push({ path: o.archive, message: n, error: false });
     for (const l of scan.leftovers) removeLeftover(f, l);
 
+    const pruned = readPruned(f, o.archive);
+
     const records: SourceRecord[] = [];
     for (const spec of o.sources) readSource(f, spec, records, result.notes);
 
-    const archived = new Set(scan.entries.flatMap((e) => e.manifest.records.map((r) => r.sha256)));
-    const fresh = records.filter((r) => !archived.has(r.sha256));
+    const archived: Archived = { written: new Set(), earlier: new Map(), pruned };
+    const hashesOf = new Map<string, string[]>();
+    for (const e of scan.entries) {
+      hashesOf.set(e.id, e.manifest.records.map((r) => r.sha256));
+      for (const r of e.manifest.records) archived.earlier.set(r.sha256, join(e.dir, r.file));
+    }
+    const fresh = records.filter((r) => !archived.earlier.has(r.sha256) && !pruned.has(r.sha256));
     result.alreadyArchived = records.length - fresh.length;
 
     for (const group of fresh.length ? await groupByBoot(fresh, o.sources) : []) {
       const entry = await archiveGroup(f, o, group);
-      for (const r of group) archived.add(r.sha256);
+      for (const r of group) archived.written.add(r.sha256);
+      hashesOf.set(entry.id, group.map((r) => r.sha256));
       result.entries.push({ ...entry, ...(await writeReports(f, entry.dir, entry.id, result.notes)) });
     }
 
@@ -154,7 +143,20 @@ export async function collect(o: CollectOptions): Promise<CollectResult> {
     for (const e of scan.entries) {
       if (!hasFile(f, join(e.dir, REPORT_JSON))) await writeReports(f, e.dir, e.id, result.notes);
     }
-    result.pruned = pruneEntries(f, o.archive, [...scan.entries, ...result.entries], o.keep);
+
+    // Prune; first remember which pruned records are still in a source, so that they are
+    // not archived again next time (an unreadable source this run forgets nothing).
+    const old = entriesToPrune([...scan.entries, ...result.entries], o.keep);
+    const gone = new Set(result.unlinked);
+    const present = new Set(records.filter((r) => !gone.has(r.path)).map((r) => r.sha256));
+    const sourceTrouble = result.notes.some((n) => n.error);
+    const remember = new Set([...pruned, ...old.flatMap((e) => hashesOf.get(e.id) ?? [])].filter((h) => sourceTrouble || present.has(h)));
+    try {
+      writePruned(f, o.archive, pruned, remember);
+      result.pruned = removeEntries(f, o.archive, old);
+    } catch (err) {
+      result.notes.push({ path: o.archive, message: `cannot prune old archive entries: ${messageOf(err)}`, error: true });
+    }
   } finally {
     lock.release();
   }

@@ -1,10 +1,11 @@
-// `crashlog list`: the archived incidents, newest last, from each entry's report.json.
-import { join } from 'node:path';
+// `crashlog list`: the archived incidents, newest last, from each entry's report.json; and
+// the inputs of `crashlog report --archive [ID]`.
+import { join, resolve } from 'node:path';
 import type { JsonReport } from '../model/index.js';
-import { messageOf } from '../util/errors.js';
-import { openArchive, scanArchive } from './archive.js';
+import { ApplicationError, messageOf } from '../util/errors.js';
+import { archiveInputs, entryInputs, openArchive, scanArchive } from './archive.js';
 import { readNoFollow, realFs, type FsOps } from './fsops.js';
-import { MAX_MANIFEST_BYTES, REPORT_JSON } from './manifest.js';
+import { MANIFEST, MAX_MANIFEST_BYTES, REPORT_JSON } from './manifest.js';
 import { incidentSignature } from './signature.js';
 
 export interface ListedIncident {
@@ -39,4 +40,29 @@ export function listArchive(archiveDir: string, f: FsOps = realFs): { rows: List
     }
   }
   return { rows, notes: scan.notes };
+}
+
+/**
+ * Inputs for `crashlog report --archive [ID]`: every entry of the configured archive
+ * (`spec` true), the entry ID (or a unique prefix of it), or a path: an entry folder
+ * (it holds a manifest) or another archive folder (a disk brought back from a dead machine).
+ */
+export async function reportInputs(spec: string | true, archiveDir: () => string, f: FsOps = realFs): Promise<string[]> {
+  if (spec === true) return archiveInputs(archiveDir(), undefined, f);
+  if (!spec.includes('/')) return archiveInputs(archiveDir(), spec, f);
+  const dir = resolve(spec);
+  if (openArchive(f, dir, false) && isFile(f, join(dir, MANIFEST))) {
+    const inputs = entryInputs(f, dir);
+    if (inputs.length === 0) throw new ApplicationError(`${dir}: an archive entry without records`, 1);
+    return inputs;
+  }
+  return archiveInputs(dir, undefined, f);
+}
+
+function isFile(f: FsOps, path: string): boolean {
+  try {
+    return f.lstatSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

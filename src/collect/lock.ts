@@ -60,7 +60,8 @@ export function acquireLock(f: FsOps, archiveDir: string): HeldLock {
   try {
     tmp = writeCandidate(f, archiveDir);
   } catch (err) {
-    throw new ApplicationError(`cannot create the lock ${path}: ${messageOf(err)}`, 1);
+    const hint = errnoOf(err) === 'EACCES' ? ' (collect runs as root; or name another folder with --archive)' : '';
+    throw new ApplicationError(`cannot create the lock ${path}: ${messageOf(err)}${hint}`, 1);
   }
   try {
     for (let attempt = 0; attempt < 3; attempt++) {

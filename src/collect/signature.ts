@@ -1,11 +1,12 @@
 // A signature for "the same bug": equal on two machines that hit it, whatever addresses,
-// pids, CPU numbers or offsets their reports print.
+// pids, CPU numbers, boot ids or offsets their reports print.
 import { sha256 } from './names.js';
 
 /** The title with everything machine-specific taken out. */
 export function normalizeTitle(title: string): string {
   return title
     .toLowerCase()
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, 'ID') // boot ids, uuids
     .replace(/\+0x[0-9a-f]+\/0x[0-9a-f]+/g, '') // func+0x1c/0x50 -> func
     .replace(/\b0x[0-9a-f]+\b/g, 'ADDR')
     .replace(/\b[0-9a-f]{8,}\b/g, 'ADDR') // bare hex addresses

@@ -6,6 +6,7 @@ import { renderText } from '../report/text.js';
 import { stringifyJson, toJsonReport } from '../report/json.js';
 import { addInputOptions, parseReadOptions } from './options.js';
 import { ApplicationError } from '../util/errors.js';
+import { loadConfig, reportInputs } from '../collect/index.js';
 
 export function register(program: Command, io: RunIO): void {
   addInputOptions(
@@ -17,8 +18,13 @@ export function register(program: Command, io: RunIO): void {
     .option('--json', 'print the JSON report (schema in the README)')
     .option('--html', 'print a self-contained HTML page')
     .option('--color', 'color the text report')
-    .action(async (inputs: string[], opts: { as?: string; opt?: string[]; json?: boolean; html?: boolean; color?: boolean }) => {
-      if (inputs.length === 0) throw new ApplicationError('report: name at least one input (a pstore directory, an image, a vmcore, a log)', 2);
+    .option('--archive [id]', 'report what crashlog collect archived, again: every entry, entry ID, or an archive or entry folder')
+    .action(async (named: string[], opts: { as?: string; opt?: string[]; json?: boolean; html?: boolean; color?: boolean; archive?: string | true }) => {
+      const archived = opts.archive === undefined ? [] : await reportInputs(opts.archive, () => loadConfig().archive);
+      const inputs = [...named, ...archived];
+      if (inputs.length === 0) {
+        throw new ApplicationError(opts.archive === undefined ? 'report: name at least one input (a pstore directory, an image, a vmcore, a log)' : 'report: the archive holds no entries', 1);
+      }
       const a = await analyze(inputs, { as: opts.as, options: parseReadOptions(opts.opt) });
       io.stdout(opts.json ? stringifyJson(toJsonReport(a)) + '\n' : opts.html ? renderHtml(a) : renderText(a, { color: opts.color }));
       // Exit 1 when nothing could be read at all; problems beside good records are reported, not fatal.

@@ -1,10 +1,12 @@
-// A collector to be killed: `node child.mjs ARCHIVE PSTORE STEP_MS`. Runs the built
-// collect (dist/) with --unlink, sleeping STEP_MS before each filesystem call, so a kill at
-// a random moment lands between any two steps. Prints "ready" once loaded.
+// A collector to be killed: `node child.mjs COLLECT_JS ARCHIVE PSTORE STEP_MS`. Runs the
+// compiled collect (COLLECT_JS: src/collect/index.js of a tsc build) with --unlink, sleeping
+// STEP_MS before each filesystem call, so a kill at a random moment lands between any two
+// steps. Prints "ready" once loaded.
 import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
-const [archive, pstore, stepMs] = process.argv.slice(2);
-const { collect } = await import(new URL('../../dist/src/collect/index.js', import.meta.url).href);
+const [built, archive, pstore, stepMs] = process.argv.slice(2);
+const { collect } = await import(pathToFileURL(built).href);
 const pause = new Int32Array(new SharedArrayBuffer(4));
 const slow = {};
 for (const [name, fn] of Object.entries(fs)) {

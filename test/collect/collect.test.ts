@@ -2,7 +2,6 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/analyze.js';
 import { archiveInputs } from '../../src/collect/index.js';
 import type { JsonReport } from '../../src/model/index.js';
 import { runCli } from '../helpers/run.js';
@@ -36,12 +35,17 @@ describe.each(ITEMS)('collect %s', (item) => {
     for (const n of ['manifest.json', 'report.txt', 'report.json']) expect(lstatSync(join(entry, n)).mode & 0o777).toBe(0o600);
     for (const n of readdirSync(join(entry, 'pstore'))) expect(lstatSync(join(entry, 'pstore', n)).mode & 0o777).toBe(0o600);
 
-    // The verdict: what analyze() says of the very same files, printed as report.txt.
+    // The verdict: what `crashlog report` says of the very same files, printed as report.txt.
     const report = JSON.parse(readFileSync(join(entry, 'report.json'), 'utf8')) as JsonReport;
-    const direct = await analyze([src]);
+    const direct = JSON.parse((await runCli(['report', '--json', src])).stdout) as JsonReport;
     expect(report.incidents.map(verdict)).toEqual(direct.incidents.map(verdict));
-    expect(first.stdout).toContain(readFileSync(join(entry, 'report.txt'), 'utf8'));
+    const text = readFileSync(join(entry, 'report.txt'), 'utf8');
+    expect(text).toBe((await runCli(['report', src])).stdout.replaceAll(src, join(entry, 'pstore')));
+    expect(first.stdout).toContain(text);
+    // ... and `crashlog report --archive` says it again, from the archive.
     expect(await archiveInputs(archive, id)).toEqual([join(entry, 'pstore')]);
+    expect(await archiveInputs(archive, id!.slice(0, 10))).toEqual([join(entry, 'pstore')]);
+    for (const spec of [entry, archive]) expect(await runCli(['report', '--archive', spec])).toEqual({ code: 0, stdout: text, stderr: '' });
 
     // Again: nothing new, nothing removed.
     const second = await runCli(args);
@@ -106,11 +110,14 @@ describe('collect with records of two crashed boots in pstore', () => {
 });
 
 describe('collect --journal', () => {
-  it('hands one structured entry per new incident to logger --journald', async () => {
+  it('sends one entry per new incident, with its signature, whichever way to the journal this machine has', async () => {
     const root = tempDir('journal-cli');
     const bin = join(root, 'bin');
     mkdirSync(bin);
+    // With a journal socket the fields go through logger --journald, without it through
+    // systemd-cat: fakes of both on PATH record what they were handed.
     writeFileSync(join(bin, 'logger'), `#!/bin/sh\n[ "$1" = --journald ] || exit 3\ncat >> ${root}/entries\necho >> ${root}/entries\n`, { mode: 0o755 });
+    writeFileSync(join(bin, 'systemd-cat'), `#!/bin/sh\ncat >> ${root}/entries\necho >> ${root}/entries\n`, { mode: 0o755 });
     const src = copyPstore('ramoops-oops-panic', root);
     const path = process.env.PATH;
     process.env.PATH = `${bin}:${path}`;
@@ -120,11 +127,36 @@ describe('collect --journal', () => {
     } finally {
       process.env.PATH = path;
     }
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const incidents = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { title: string; cause: string; signature: string });
     expect(incidents.length).toBeGreaterThan(0);
     const sent = readFileSync(join(root, 'entries'), 'utf8').trim().split('\n\n');
-    expect(sent.map((e) => e.split('\n').find((l) => l.startsWith('CRASHLOG_SIGNATURE='))?.slice(19))).toEqual(incidents.map((i) => i.signature));
-    for (const e of sent) expect(e).toContain('MESSAGE_ID=cac2fee00a9740fd8c5c63b2dad5f346');
+    expect(sent.map((e) => /CRASHLOG_SIGNATURE=([0-9a-f]{64})/.exec(e)?.[1])).toEqual(incidents.map((i) => i.signature));
+    for (const [n, e] of sent.entries()) {
+      expect(e).toContain('MESSAGE_ID=cac2fee00a9740fd8c5c63b2dad5f346');
+      expect(e).toContain(`CRASHLOG_CAUSE=${incidents[n]!.cause}`);
+      expect(e).toContain(incidents[n]!.title);
+    }
+  });
+
+  it('with no way to the journal: the archive is made, the JSON printed, and exit 1 with the reason', async () => {
+    const root = tempDir('journal-none');
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    for (const p of ['logger', 'systemd-cat']) writeFileSync(join(bin, p), '#!/bin/sh\necho "Failed to create stream fd: No such file or directory" >&2\nexit 1\n', { mode: 0o755 });
+    const src = copyPstore('ramoops-oops-panic', root);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    let r;
+    try {
+      r = await runCli(['collect', '--journal', '--json', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'archive')]);
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/"signature":"[0-9a-f]{64}"/);
+    expect(r.stderr).toMatch(/^crashlog: cannot write to the systemd journal: .*systemd-cat: Failed to create stream fd: No such file or directory\n/);
+    expect(entries(join(root, 'archive'))).toHaveLength(1);
   });
 });

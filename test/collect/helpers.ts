@@ -1,11 +1,12 @@
 // Shared by the collect tests: writable copies of real pstore sets, and what a folder holds.
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fixture } from '../corpus.js';
 
-export const ITEMS = ['erst-mce-memory', 'ramoops-oops-panic', 'ramoops-ecc-bug', 'efi-oops-panic'] as const;
+/** Every real pstore set in fixtures/pstore (copies of ../shared/corpus/<item>/pstore). */
+export const ITEMS = readdirSync(fixture('pstore')).filter((n) => existsSync(fixture('pstore', n, 'pstore'))).sort();
 
 export function tempDir(tag = 'collect'): string {
   return mkdtempSync(join(tmpdir(), `crashlog-${tag}-`));

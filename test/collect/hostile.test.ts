@@ -1,6 +1,6 @@
 // Hostile and broken inputs: a clear error, nothing deleted that is not archived, nothing
 // written outside the archive.
-import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collect, type FsOps } from '../../src/collect/index.js';
@@ -62,6 +62,17 @@ describe('collect on hostile input', () => {
     expect(readFileSync(join(s.outside, 'secret'), 'utf8')).toBe('do not touch\n');
   });
 
+  it('a pstore folder that is a symlink is not followed', async () => {
+    const s = setup();
+    const link = join(s.root, 'pstore-link');
+    symlinkSync(s.src, link);
+    const r = await collect({ archive: s.archive, sources: [{ kind: 'pstore', path: link, explicit: false }], unlink: true, keep: 0 });
+    expect(r.failed).toBe(true);
+    expect(r.notes.map((n) => n.message)).toEqual([`${link} is a symbolic link, not followed (name the real path)`]);
+    expect(r.entries).toEqual([]);
+    expect(hashes(s.src)).toEqual(s.before.src);
+  });
+
   it('symlinks in the archive are never followed', async () => {
     const s = setup();
     mkdirSync(s.archive, { mode: 0o700 });
@@ -76,6 +87,12 @@ describe('collect on hostile input', () => {
     await expect(run(s)).rejects.toThrow(/lock .*\.lock is not a plain file/);
     expect(readFileSync(join(s.outside, 'secret'), 'utf8')).toBe('do not touch\n');
     s.untouchedOutside();
+
+    rmSync(join(s.archive, '.lock'));
+    symlinkSync(join(s.outside, 'secret'), join(s.archive, '.pruned'));
+    await expect(run(s)).rejects.toThrow(/cannot read .*\.pruned: a symbolic link, not followed/);
+    expect(hashes(s.src)).toEqual(s.before.src);
+    expect(readFileSync(join(s.outside, 'secret'), 'utf8')).toBe('do not touch\n');
 
     const linked = join(s.root, 'linked-archive');
     symlinkSync(s.outside, linked);

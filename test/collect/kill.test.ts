@@ -2,11 +2,11 @@
 // moments. After each kill every record is still in its source folder or complete in the
 // archive, and a rerun finishes the job: all records archived once, sources empty.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fg from 'fast-glob';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../src/collect/index.js';
 import { REPO } from '../corpus.js';
 import { copyPstore, entries, hashes, sha, tempDir, walk } from './helpers.js';
@@ -16,13 +16,17 @@ const RUNS = 100;
 const STEP_MS = '0.3';
 const ITEM = 'efi-oops-panic'; // 28 records: many steps to land between
 
-/** Build dist/ when a source is newer than it (CI builds it in `npm ci`). */
-function ensureBuilt(): void {
-  const built = join(REPO, 'dist', 'src', 'collect', 'collect.js');
-  const newest = Math.max(...fg.sync(['src/**/*.ts', 'backends/**/*.ts'], { cwd: REPO, absolute: true }).map((p) => statSync(p).mtimeMs));
-  if (existsSync(built) && statSync(built).mtimeMs >= newest) return;
-  spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.json')], { stdio: 'ignore' });
-  if (!existsSync(built)) throw new Error('dist/ could not be built: run npx tsc -p tsconfig.json');
+/**
+ * The child needs plain JS: compile the current sources into a private folder (not the
+ * shared dist/, which other builds may be rewriting while this test runs).
+ */
+let BUILT = '';
+function buildPrivate(): void {
+  const out = mkdtempSync(join(tmpdir(), 'crashlog-kill-build-'));
+  symlinkSync(join(REPO, 'node_modules'), join(out, 'node_modules')); // its imports resolve as in the repo
+  const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.json'), '--outDir', out], { encoding: 'utf8' });
+  BUILT = join(out, 'src', 'collect', 'index.js');
+  if (!existsSync(BUILT)) throw new Error(`the collector could not be compiled: ${tsc.stdout}${tsc.stderr}`);
 }
 
 function mulberry32(seed: number): () => number {
@@ -37,7 +41,7 @@ function mulberry32(seed: number): () => number {
 /** Run the child; kill it `killAfterMs` after it is loaded (never, when undefined). Resolves to ms it ran after loading. */
 function runChild(archive: string, pstore: string, killAfterMs?: number): Promise<{ ms: number; killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, archive, pstore, STEP_MS], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD, BUILT, archive, pstore, STEP_MS], { stdio: ['ignore', 'pipe', 'pipe'] });
     let t0 = 0;
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
@@ -75,7 +79,8 @@ function whereRecords(original: Map<string, string>, src: string, archive: strin
 }
 
 describe('collect --unlink killed at random moments', () => {
-  beforeAll(ensureBuilt);
+  beforeAll(buildPrivate, 120_000);
+  afterAll(() => BUILT && rmSync(join(BUILT, '..', '..', '..'), { recursive: true, force: true }));
 
   it(`never loses a record (${RUNS} seeded kills), and a rerun completes the job`, { timeout: 180_000 }, async () => {
     const original = hashes(copyPstore(ITEM, tempDir('kill-ref')));

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect, incidentSignature, journalFields, loadConfig, MESSAGE_ID, normalizeTitle, parseConfig, sendToJournal } from '../../src/collect/index.js';
+import { collect, loadConfig, parseConfig } from '../../src/collect/index.js';
 import { corpus, REPO } from '../corpus.js';
 import { runCli } from '../helpers/run.js';
 import { copyPstore, entries, hashes, sha, tempDir } from './helpers.js';
@@ -106,56 +106,5 @@ describe('lock', () => {
     expect(taken.code).toBe(0);
     expect(readdirSync(src)).toEqual([]);
     expect(existsSync(join(archive, '.lock'))).toBe(false);
-  });
-});
-
-describe('keep', () => {
-  it('prunes to the newest N entries', async () => {
-    const root = tempDir('keep');
-    const archive = join(root, 'archive');
-    const ids: string[] = [];
-    for (const item of ['erst-mce-memory', 'ramoops-oops-panic', 'ramoops-ecc-bug']) {
-      const r = await collect({ archive, unlink: false, keep: 2, sources: [{ kind: 'pstore', path: copyPstore(item, tempDir('keep-src')), explicit: true }] });
-      ids.push(r.entries[0]!.id);
-    }
-    expect(entries(archive)).toEqual([...ids].sort().slice(1));
-  });
-});
-
-describe('signature', () => {
-  it('is equal for the same bug on two machines, different for another bug or cause', () => {
-    const a = incidentSignature('software', 'BUG: unable to handle page fault for address: ffffa1b2c3d40008 in forge_checksum+0x1c/0x50 [forgecrash]');
-    const b = incidentSignature('software', 'BUG: unable to handle page fault for address: ffff9d00aa000010 in forge_checksum+0x2c/0x60 [forgecrash]');
-    expect(a).toBe(b);
-    expect(a).toMatch(/^[0-9a-f]{64}$/);
-    expect(incidentSignature('hardware', 'BUG: unable to handle page fault for address: ffffa1b2c3d40008 in forge_checksum')).not.toBe(a);
-    expect(incidentSignature('software', 'BUG: unable to handle page fault in forge_spinner')).not.toBe(a);
-    expect(normalizeTitle('Machine check: bank 8 on CPU 3, addr 0x12345000')).toBe('machine check: bank N on cpu N, addr ADDR');
-    expect(normalizeTitle('BUG: soft lockup - CPU#1 stuck for 22s! [i915_wq:123]')).toBe('bug: soft lockup - cpu#N stuck for Ns! [i915_wq:N]');
-  });
-});
-
-describe('journal entry', () => {
-  const incident = { id: '20261122T234705Z-cfe221b1', cause: 'software', kind: 'panic', title: 'kernel panic: sysrq\ntriggered crash', signature: 'ab'.repeat(32) };
-
-  it('carries MESSAGE_ID and the CRASHLOG_ fields, one per line', () => {
-    const lines = journalFields(incident).trimEnd().split('\n');
-    expect(lines).toContain(`MESSAGE_ID=${MESSAGE_ID}`);
-    expect(lines).toContain('CRASHLOG_CAUSE=software');
-    expect(lines).toContain('CRASHLOG_TITLE=kernel panic: sysrq triggered crash');
-    expect(lines).toContain(`CRASHLOG_SIGNATURE=${'ab'.repeat(32)}`);
-    expect(lines.every((l) => /^[A-Z_]+=/.test(l))).toBe(true);
-  });
-
-  it('is handed to logger --journald; with no way to the journal, a clear message', () => {
-    const root = tempDir('journal');
-    const fake = join(root, 'logger');
-    writeFileSync(fake, `#!/bin/sh\necho "$@" > ${root}/args\ncat > ${root}/entry\n`, { mode: 0o755 });
-    expect(sendToJournal(incident, { logger: fake, systemdCat: '/nonexistent' })).toBeUndefined();
-    expect(readFileSync(join(root, 'args'), 'utf8')).toBe('--journald\n');
-    expect(readFileSync(join(root, 'entry'), 'utf8')).toBe(journalFields(incident));
-    expect(sendToJournal(incident, { logger: '/nonexistent/logger', systemdCat: '/nonexistent/systemd-cat' })).toMatch(
-      /^cannot write to the systemd journal: logger --journald: .*ENOENT.*; systemd-cat: .*ENOENT/,
-    );
   });
 });
