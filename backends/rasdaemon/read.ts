@@ -1,4 +1,5 @@
-// Rows of rasdaemon's database to records: mce_record -> MachineCheck (rows.ts; 64-bit
+// Rows of rasdaemon's database to records: mce_record -> MachineCheck (rows.ts: corrected
+// rows with identical registers grouped into one record with a count; 64-bit
 // registers are stored as SQLite's signed INTEGER: read as bigint, taken unsigned),
 // mc_event -> MemoryError, aer_event -> a noted blob. Read-only; a damaged table is a
 // problem and the other tables are still read.
@@ -67,12 +68,15 @@ export async function* readRasdaemon(path: string, ctx: ReadContext): AsyncGener
     if (tables.has('mce_record')) {
       try {
         const cols = new Set((db.prepare('PRAGMA table_info(mce_record)').all() as { name: string }[]).map((c) => c.name));
-        const { sql, optional } = mceQuery(cols);
-        const rows = new MceRowReader(path, optional);
-        for (const row of db.prepare(sql).safeIntegers(true).raw(true).iterate() as Iterable<unknown[]>) {
-          const mc = rows.read(row);
-          if (mc) yield mc;
-          else ctx.problem({ path, message: `mce_record row ${String(row[0])}: no bank or status` });
+        // Uncorrected (and damaged) rows one by one, then the corrected ones in groups.
+        for (const what of ['rows', 'groups'] as const) {
+          const { sql, optional } = mceQuery(cols, what);
+          const rows = new MceRowReader(path, optional);
+          for (const row of db.prepare(sql).safeIntegers(true).raw(true).iterate() as Iterable<unknown[]>) {
+            const mc = what === 'rows' ? rows.read(row) : rows.readGroup(row);
+            if (mc) yield mc;
+            else ctx.problem({ path, message: `mce_record row ${String(row[0])}: no bank or status` });
+          }
         }
       } catch (err) {
         ctx.problem({ path, message: `mce_record: ${messageOf(err)}` });

@@ -7,7 +7,7 @@ import { decodeMce, mceDetails } from '../mce/decode.js';
 import { hex } from '../mce/bits.js';
 import type { BootFacts } from './facts.js';
 import { EvidenceList, alsoSeen, incidentEvents } from './shared.js';
-import { correctedBefore, significantAddrOf as significantAddr } from './history.js';
+import { correctedBefore, memoryHistory, significantAddrOf as significantAddr } from './history.js';
 
 /** The kernel's mce_panic() messages (arch/x86/kernel/cpu/mce/core.c). */
 export const MCE_PANIC_TEXT = /machine check|^Timeout: Not all CPUs entered|^MCA architectural violation|^LMCE not on BSP/i;
@@ -109,8 +109,11 @@ export function hardwareIncident(f: BootFacts, s: HardwareSigns): Incident {
     inc.correctedBefore = history;
     history.forEach((h, i) => ev.add(`${h.count} corrected error${h.count === 1 ? '' : 's'} on bank ${h.bank}${h.addr ? ` at ${h.addr}` : ''} before the fatal one${h.first ? ` (first ${h.first}, last ${h.last})` : ''}`, firstOf[i]!.source));
   }
+  for (const h of memoryHistory(f.memoryErrors, primary?.time)) {
+    ev.add(`${h.count} corrected memory error${h.count === 1 ? '' : 's'} on ${h.where} (${h.firstOf.source.backend}) before the fatal one${h.first ? ` (first ${h.first}, last ${h.last})` : ''}`, h.firstOf.source);
+  }
   if (s.panicMceNote) ev.add("The dump's NT_NOCOREDUMP note says PANIC_MCE: the kernel panicked on a machine check", s.panicMceNote.source);
-  for (const m of s.bert) ev.add(`Firmware BERT record: ${m.severity} memory error${m.physAddr !== undefined ? ` at ${hex(m.physAddr)}` : ''}${m.label ? ` (${m.label})` : ''}`, m.source);
+  for (const m of s.bert) ev.add(`Firmware BERT record: ${m.severity} memory error${m.physAddr !== undefined ? ` at ${hex(m.physAddr)}` : ''}${m.label ?? m.dimm ? ` (${m.label ?? m.dimm})` : ''}`, m.source);
   const c = confidenceOf(s);
   inc.confidence = c.value;
   ev.add(`Confidence ${c.value}: ${c.why}`, anySource(f, s, primary));

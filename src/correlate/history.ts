@@ -2,7 +2,7 @@
 // address (the address cut to MISC's LSB, as the kernel prints it), first and last seen.
 // Runs over every corrected error of a boot (a million rasdaemon rows): keyed by numbers
 // and bigints, times turned into text only once per group.
-import type { CorrectedHistory, MachineCheck, Severity } from '../model/index.js';
+import type { CorrectedHistory, MachineCheck, MemoryError, Severity } from '../model/index.js';
 import { hex, significantAddr } from '../mce/bits.js';
 
 export const significantAddrOf = (mc: MachineCheck): bigint | undefined => significantAddr(mc.status, mc.addr, mc.misc);
@@ -14,6 +14,9 @@ export function whenOf(mc: MachineCheck): string | undefined {
 
 interface Group { bank: number; addr: bigint | undefined; count: number; first: MachineCheck; last: MachineCheck }
 
+/** A grouped record (rasdaemon) stands for `count` errors, its last at `lastTime`. */
+const lastOf = (mc: MachineCheck): MachineCheck => (mc.lastTime ? { ...mc, time: mc.lastTime } : mc);
+
 /** Order of two records: wall time, else kernel time, else as listed (undefined). */
 function before(a: MachineCheck, b: MachineCheck): boolean | undefined {
   if (a.time && b.time) return a.time.getTime() < b.time.getTime();
@@ -21,7 +24,8 @@ function before(a: MachineCheck, b: MachineCheck): boolean | undefined {
   return undefined;
 }
 
-/** Corrected and deferred errors, not after `fatal` when both have times, grouped. */
+/** Corrected and deferred errors, not after `fatal` when both have times, grouped. A grouped
+ * record whose first error came before the fatal one counts whole. */
 export function correctedBefore(mces: readonly MachineCheck[], severity: readonly Severity[], fatal: MachineCheck | undefined): { history: CorrectedHistory[]; firstOf: MachineCheck[] } {
   const byBank = new Map<number, Map<bigint | undefined, Group>>();
   const groups: Group[] = [];
@@ -36,14 +40,15 @@ export function correctedBefore(mces: readonly MachineCheck[], severity: readonl
     if (!bank) byBank.set(mc.bank, (bank = new Map()));
     const g = bank.get(addr);
     if (!g) {
-      const ng: Group = { bank: mc.bank, addr, count: 1, first: mc, last: mc };
+      const ng: Group = { bank: mc.bank, addr, count: mc.count ?? 1, first: mc, last: lastOf(mc) };
       bank.set(addr, ng);
       groups.push(ng);
       continue;
     }
-    g.count++;
+    g.count += mc.count ?? 1;
     if (before(mc, g.first) === true) g.first = mc;
-    if (before(g.last, mc) !== false) g.last = mc;
+    const last = lastOf(mc);
+    if (before(g.last, last) !== false) g.last = last;
   }
   // Oldest group first; groups without times keep the order they were seen in.
   groups.sort((a, b) => (before(a.first, b.first) === true ? -1 : before(b.first, a.first) === true ? 1 : 0));
@@ -55,4 +60,31 @@ export function correctedBefore(mces: readonly MachineCheck[], severity: readonl
     return h;
   });
   return { history, firstOf: groups.map((g) => g.first) };
+}
+
+/** Corrected memory errors (EDAC lines, rasdaemon's mc_event, CPER memory sections) per DIMM and address. */
+export interface MemoryHistory { where: string; count: number; first?: string; last?: string; firstOf: MemoryError }
+
+const memWhen = (m: MemoryError): string | undefined => m.time?.toISOString() ?? m.tsNs?.toString();
+
+/** Corrected memory errors not after `limit` (when both have wall times), grouped in the order seen. */
+export function memoryHistory(errors: readonly MemoryError[], limit: Date | undefined): MemoryHistory[] {
+  const groups = new Map<string, MemoryHistory>();
+  for (const m of errors) {
+    if (m.severity !== 'corrected') continue;
+    if (limit && m.time && m.time.getTime() > limit.getTime()) continue;
+    const dimm = m.label ?? m.dimm ?? (m.card !== undefined ? `memory controller ${m.card}` : 'an unnamed DIMM');
+    const where = `${dimm}${m.physAddr !== undefined ? ` at ${hex(m.physAddr)}` : ''}`;
+    const g = groups.get(where);
+    const when = memWhen(m);
+    if (!g) {
+      const ng: MemoryHistory = { where, count: m.count ?? 1, firstOf: m };
+      if (when !== undefined) { ng.first = when; ng.last = when; }
+      groups.set(where, ng);
+      continue;
+    }
+    g.count += m.count ?? 1;
+    if (when !== undefined) g.last = when;
+  }
+  return [...groups.values()];
 }

@@ -68,7 +68,10 @@ export const CPER_SEC_MEM_ERR_OLD_BYTES = CPER_SEC_MEM_ERR.offsets.extended;
 /** CPER_MEM_VALID_* (include/linux/cper.h). */
 export const MEM_VALID = {
   PA: 0x2, NODE: 0x8, CARD: 0x10, MODULE: 0x20, BANK: 0x40, ROW: 0x100, COLUMN: 0x200, ERROR_TYPE: 0x4000,
+  RANK_NUMBER: 0x8000, MODULE_HANDLE: 0x20000, ROW_EXT: 0x40000, BANK_GROUP: 0x80000, BANK_ADDRESS: 0x100000, CHIP_ID: 0x200000,
 } as const;
+/** UEFI 2.8 `extended`: row bits 17:16 (CPER_MEM_EXT_ROW_*), chip id bits 7:5; bank = group << 8 | address. */
+export const MEM_EXT = { ROW_MASK: 0x3, ROW_SHIFT: 16, CHIP_ID_SHIFT: 5, BANK_ADDRESS_MASK: 0xff, BANK_GROUP_SHIFT: 8 } as const;
 
 /** drivers/firmware/efi/cper.c cper_mem_err_type_strs. */
 export const MEM_ERR_TYPES = [

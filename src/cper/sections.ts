@@ -5,7 +5,7 @@ import type { MachineCheck, MemoryError, SourceRef } from '../model/index.js';
 import { parseStructMce } from '../mce/struct.js';
 import { Cursor } from '../util/cursor.js';
 import { FormatError } from '../util/errors.js';
-import { CPER_SEC_MEM_ERR, CPER_SEC_MEM_ERR_OLD_BYTES, GUIDS, MEM_ERR_TYPES, MEM_VALID, type CperSeverity } from './layout.js';
+import { CPER_SEC_MEM_ERR, CPER_SEC_MEM_ERR_OLD_BYTES, GUIDS, MEM_ERR_TYPES, MEM_EXT, MEM_VALID, type CperSeverity } from './layout.js';
 
 export function memorySeverity(s: CperSeverity): MemoryError['severity'] {
   return s === 'fatal' ? 'fatal' : s === 'recoverable' ? 'uncorrected' : s === 'corrected' ? 'corrected' : 'info';
@@ -24,10 +24,21 @@ export function parseMemError(bytes: Uint8Array, severity: CperSeverity, source:
   if (valid(MEM_VALID.NODE)) e.node = m.node;
   if (valid(MEM_VALID.CARD)) e.card = m.card;
   if (valid(MEM_VALID.MODULE)) e.module = m.module;
+  const detail: string[] = [];
+  if (valid(MEM_VALID.ERROR_TYPE)) detail.push(MEM_ERR_TYPES[m.error_type] ?? `error type ${m.error_type}`);
+  // cper_print_mem / cper_mem_err_location: a DDR4+ bank is group and address in one u16.
   if (valid(MEM_VALID.BANK)) e.bank = m.bank;
-  if (valid(MEM_VALID.ROW)) e.row = m.row;
+  else if (valid(MEM_VALID.BANK_ADDRESS)) e.bank = m.bank & MEM_EXT.BANK_ADDRESS_MASK;
+  if (valid(MEM_VALID.BANK_GROUP)) detail.push(`bank group ${m.bank >> MEM_EXT.BANK_GROUP_SHIFT}`);
+  if (valid(MEM_VALID.ROW) || valid(MEM_VALID.ROW_EXT)) {
+    e.row = m.row | (valid(MEM_VALID.ROW_EXT) ? (m.extended & MEM_EXT.ROW_MASK) << MEM_EXT.ROW_SHIFT : 0);
+  }
   if (valid(MEM_VALID.COLUMN)) e.column = m.column;
-  if (valid(MEM_VALID.ERROR_TYPE)) e.detail = MEM_ERR_TYPES[m.error_type] ?? `error type ${m.error_type}`;
+  if (valid(MEM_VALID.RANK_NUMBER)) detail.push(`rank ${m.rank}`);
+  if (valid(MEM_VALID.CHIP_ID)) detail.push(`chip ${m.extended >> MEM_EXT.CHIP_ID_SHIFT}`);
+  // The kernel names the DIMM from SMBIOS by this handle; without the tables, the handle is the name.
+  if (valid(MEM_VALID.MODULE_HANDLE)) e.dimm = `DMI handle 0x${m.mem_dev_handle.toString(16).padStart(4, '0')}`;
+  if (detail.length) e.detail = detail.join(', ');
   return e;
 }
 

@@ -57,6 +57,8 @@ export const SMCA_TYPES: readonly SmcaType[] = [
   { hwid: 0x80, mcatype: 0x0, name: 'System Hub Unit', errorClass: 'io' },
   { hwid: 0xa8, mcatype: 0x0, name: 'SATA Unit', errorClass: 'io' },
   { hwid: 0xaa, mcatype: 0x0, name: 'USB Unit', errorClass: 'io' },
+  { hwid: 0x170, mcatype: 0x0, name: 'Ultra Short Reach Data Plane Controller', errorClass: 'interconnect' },
+  { hwid: 0x180, mcatype: 0x0, name: 'Ultra Short Reach Control Plane Controller', errorClass: 'interconnect' },
   { hwid: 0x241, mcatype: 0x0, name: 'Global Memory Interconnect PCS Unit', errorClass: 'interconnect' },
   { hwid: 0x259, mcatype: 0x0, name: 'Ext Global Memory Interconnect PHY Unit', errorClass: 'interconnect' },
   { hwid: 0x267, mcatype: 0x0, name: 'WAFL PHY Unit', errorClass: 'interconnect' },

@@ -76,6 +76,8 @@ function gradeInput(mc: MachineCheck, opts: DecodeOptions): GradeInput {
   return {
     status: mc.status, mcgStatus: mcg, bank: mc.bank,
     ser: opts.mcgCap === undefined ? true : bit(opts.mcgCap, MCG_CAP_SER_P),
+    // A record says it was logged in the #MC handler by MCG_STATUS.MCIP, so severity.c's
+    // "MCIP not set in MCA handler" can never match a record read after the fact.
     exception: mc.mcgStatus !== undefined && bit(mcg, 2),
     context: contextOf(mc.ip, mcg),
     ...(mc.cpuid !== undefined ? { cpuid: mc.cpuid } : {}),

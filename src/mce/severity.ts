@@ -3,7 +3,7 @@
 // context, deferred. The kernel levels map onto the report's Severity union.
 import type { Severity } from '../model/index.js';
 import { MCG, MCI, bit } from './bits.js';
-import { cpuModel } from './amd.js';
+import { cpuFamily, cpuModel } from './amd.js';
 
 export type KernelLevel = 'NO' | 'KEEP' | 'SOME' | 'DEFERRED' | 'UCNA' | 'AO' | 'UC' | 'AR' | 'PANIC';
 const RANK: Record<KernelLevel, number> = { NO: 0, DEFERRED: 1, UCNA: 1, KEEP: 2, SOME: 3, AO: 4, UC: 5, AR: 6, PANIC: 7 };
@@ -61,7 +61,6 @@ const RULES: readonly Rule[] = [
   { sev: 'SOME', msg: 'Action optional: unknown MCACOD', mask: OVER | UC_SAR, result: UC_S, ser: true },
   { sev: 'SOME', msg: 'Action optional with lost events', mask: OVER | UC_SAR, result: OVER | UC_S, ser: true },
   { sev: 'PANIC', msg: 'Overflowed uncorrected', mask: OVER | UC, result: OVER | UC },
-  { sev: 'PANIC', msg: 'Uncorrected in kernel', mask: UC, result: UC, context: 'kernel' },
   { sev: 'UC', msg: 'Uncorrected', mask: UC, result: UC },
   { sev: 'SOME', msg: 'No match', mask: 0n, result: 0n },
 ];
@@ -84,11 +83,15 @@ export function gradeIntel(g: GradeInput): Grade {
     if (r.excp && (!g.exception || (g.status & UC) === 0n)) continue;
     if (r.model !== undefined && (g.cpuid === undefined || cpuModel(g.cpuid) !== r.model || (g.cpuid & 0xf) < (r.minStepping ?? 0))) continue;
     if (r.banks && (g.bank < r.banks[0] || g.bank > r.banks[1])) continue;
-    if (RANK[r.sev] >= RANK.UC && g.context === 'kernel') return { level: 'PANIC', reason: `${r.msg} (in kernel)` };
+    // The kernel keeps the rule's words; say why the level rose when it did.
+    if (RANK[r.sev] >= RANK.UC && r.sev !== 'PANIC' && g.context === 'kernel') return { level: 'PANIC', reason: `${r.msg} (in kernel)` };
     return { level: r.sev, reason: r.msg };
   }
   return { level: 'SOME', reason: 'No match' };
 }
+
+/** McaOverflowRecov (CPUID 8000_0007h EBX[0], the kernel's mce_flags.overflow_recov): family 15h on. */
+const OVERFLOW_RECOV_FAMILY = 0x15;
 
 /** mce_severity_amd (with the SMCA succor/TCC path for CPUs that have MCA_IPID). */
 export function gradeAmd(g: GradeInput, smca: boolean): Grade {
@@ -98,6 +101,7 @@ export function gradeAmd(g: GradeInput, smca: boolean): Grade {
     if (g.context === 'kernel') return { level: 'PANIC', reason: 'Uncorrected in kernel' };
     // mce_severity_amd_smca: TCC in the kernel panics (caught just above), else recover.
     if (smca) return { level: 'AR', reason: 'Uncorrected, recoverable by killing the affected task' };
+    if (g.cpuid !== undefined && cpuFamily(g.cpuid) >= OVERFLOW_RECOV_FAMILY) return { level: 'AR', reason: 'Uncorrected, recoverable by killing the current task' };
     if (bit(s, MCI.OVER)) return { level: 'PANIC', reason: 'Overflowed uncorrected' };
     return { level: 'UC', reason: 'Uncorrected' };
   }
@@ -113,13 +117,21 @@ export function toSeverity(level: KernelLevel, status: bigint): Severity {
     case 'SOME': return bit(status, MCI.UC) ? 'action-optional' : 'corrected';
     case 'UC': case 'UCNA': return 'uncorrected';
     case 'DEFERRED': return 'deferred';
-    default: return 'corrected';
+    // KEEP/NO leave the record alone ("unaffected thread is continuable", "Not enabled"):
+    // a valid uncorrected one stays uncorrected in the report; an invalid one is nothing.
+    default: return bit(status, MCI.UC) && bit(status, MCI.VAL) ? 'uncorrected' : 'corrected';
   }
 }
 
-/** Kernel addresses are in the upper half; the record's IP is in user space otherwise. */
+/**
+ * error_context() of severity.c: user when the CS was ring 3 (a user-space IP stands for
+ * it: the record keeps the IP only when RIPV or EIPV is set, and the CS with it); in the
+ * #MC handler (MCIP) without a user IP, the kernel assumes the worst, IN_KERNEL. A record
+ * the poller logged (no MCIP) has no context. IN_KERNEL_RECOV (a fault inside an
+ * exception-table fixup, e.g. copy_from_user) needs the kernel's tables: it grades here as
+ * IN_KERNEL, as it would on a kernel without CONFIG_MEMORY_FAILURE fixups.
+ */
 export function contextOf(ip: bigint | undefined, mcgStatus: bigint): Context {
-  if (ip === undefined || ip === 0n) return undefined;
-  if (!bit(mcgStatus, MCG.RIPV) && !bit(mcgStatus, MCG.EIPV)) return undefined;
-  return ip >= 0xffff800000000000n ? 'kernel' : 'user';
+  if (ip !== undefined && ip !== 0n && (bit(mcgStatus, MCG.RIPV) || bit(mcgStatus, MCG.EIPV))) return ip >= 0xffff800000000000n ? 'kernel' : 'user';
+  return bit(mcgStatus, MCG.MCIP) ? 'kernel' : undefined;
 }

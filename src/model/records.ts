@@ -64,6 +64,12 @@ export interface MachineCheck {
   boot?: string;
   /** What another tool (rasdaemon, mcelog) said of it, kept as evidence. */
   note?: string;
+  /**
+   * This record stands for `count` (> 1) corrected errors with identical registers, from
+   * `time` (the first) to `lastTime` (the last): a large rasdaemon database read in groups.
+   */
+  count?: number;
+  lastTime?: Date;
   source: SourceRef;
   alsoIn?: SourceRef[];
 }

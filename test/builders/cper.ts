@@ -23,7 +23,10 @@ function writer(size: number, offsets: Offsets, base = 0, buf = Buffer.alloc(siz
 
 export const SEV = { recoverable: 0, fatal: 1, corrected: 2, info: 3 } as const;
 
-export interface MceFields { bank: number; status: bigint; addr?: bigint; misc?: bigint; mcgstatus?: bigint; cpu?: number; socket?: number; time?: number }
+export interface MceFields {
+  bank: number; status: bigint; addr?: bigint; misc?: bigint; mcgstatus?: bigint; cpu?: number; socket?: number; time?: number;
+  cpuvendor?: number; synd?: bigint; ipid?: bigint; microcode?: number;
+}
 
 export function structMce(m: MceFields): Buffer {
   const w = writer(STRUCT_MCE.size, STRUCT_MCE.offsets);
@@ -35,10 +38,17 @@ export function structMce(m: MceFields): Buffer {
   w.u8('bank', m.bank);
   w.u32('extcpu', m.cpu ?? 0);
   w.u32('socketid', m.socket ?? 0);
+  w.u8('cpuvendor', m.cpuvendor ?? 0);
+  w.u64('synd', m.synd ?? 0n);
+  w.u64('ipid', m.ipid ?? 0n);
+  w.u32('microcode', m.microcode ?? 0);
   return w.buf;
 }
 
-export interface MemErrFields { validation: bigint; pa?: bigint; node?: number; card?: number; module?: number; bank?: number; row?: number; column?: number; errorType?: number }
+export interface MemErrFields {
+  validation: bigint; pa?: bigint; node?: number; card?: number; module?: number; bank?: number; row?: number; column?: number; errorType?: number;
+  extended?: number; rank?: number; devHandle?: number;
+}
 
 export function memErr(m: MemErrFields, old = false): Buffer {
   const w = writer(CPER_SEC_MEM_ERR.size, CPER_SEC_MEM_ERR.offsets);
@@ -51,6 +61,9 @@ export function memErr(m: MemErrFields, old = false): Buffer {
   w.u16('row', m.row ?? 0);
   w.u16('column', m.column ?? 0);
   w.u8('error_type', m.errorType ?? 0);
+  w.u8('extended', m.extended ?? 0);
+  w.u16('rank', m.rank ?? 0);
+  w.u16('mem_dev_handle', m.devHandle ?? 0);
   return old ? w.buf.subarray(0, CPER_SEC_MEM_ERR.offsets.extended) : w.buf;
 }
 

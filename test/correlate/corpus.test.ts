@@ -1,48 +1,19 @@
 // The verdicts on real crashes, checked against each item's truth.json.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
 import { correlate } from '../../src/correlate/index.js';
 import { detect } from '../../src/detect/index.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { parseStructMce } from '../../src/mce/struct.js';
-import type { Incident, MachineCheck } from '../../src/model/index.js';
+import type { MachineCheck } from '../../src/model/index.js';
 import type { Boot } from '../../src/timeline/types.js';
 import { fixture } from '../corpus.js';
-import { buildRasdaemonDb } from '../builders/rasdaemon.js';
+import { expectTruth, readTruth, type Truth } from './truth.js';
 
-interface Truth {
-  cause: string; kind: string; panic?: string | null; title?: string; events?: string[]; module?: string; function?: string;
-  mce?: Record<string, string | number>; correctedBefore?: { bank: number; count: number; addr: string }[];
-}
-
-const truthOf = (...p: string[]): Truth => JSON.parse(readFileSync(fixture(...p, 'truth.json'), 'utf8')) as Truth;
+const truthOf = (...p: string[]): Truth => readTruth(fixture(...p));
 
 const boot = (b: Partial<Boot>): Boot => ({ key: 'test-boot', messages: [], mces: [], memoryErrors: [], dumps: [], blobs: [], ...b });
-
-function expectTruth(incidents: Incident[], truth: Truth): Incident {
-  expect(incidents).toHaveLength(1);
-  const inc = incidents[0]!;
-  expect({ cause: inc.cause, kind: inc.kind }).toEqual({ cause: truth.cause, kind: truth.kind });
-  if (truth.panic !== undefined) expect(inc.panic ?? null).toBe(truth.panic);
-  if (truth.title) expect(inc.title).toBe(truth.title);
-  if (truth.events) expect(inc.events.map((e) => e.title)).toEqual(truth.events);
-  if (truth.module) expect(inc.module).toBe(truth.module);
-  if (truth.function) expect(inc.function).toBe(truth.function);
-  if (truth.mce) {
-    expect(inc.mce?.map((m) => Object.fromEntries(Object.keys(truth.mce!).map((k) => [k, m[k as keyof typeof m]])))).toContainEqual(truth.mce);
-  }
-  if (truth.correctedBefore) {
-    expect(inc.correctedBefore?.map(({ bank, count, addr }) => ({ bank, count, addr }))).toEqual(truth.correctedBefore);
-  }
-  expect(inc.confidence).toBeGreaterThan(0);
-  expect(inc.confidence).toBeLessThanOrEqual(1);
-  expect(inc.evidence.find((e) => e.text.startsWith(`Confidence ${inc.confidence}:`))).toBeDefined();
-  for (const e of inc.evidence) expect(e.source.path).toBeTruthy();
-  return inc;
-}
 
 describe('erst-mce-memory: a fatal memory machine check after 2 corrected ones', () => {
   const truth = truthOf('pstore', 'erst-mce-memory');
@@ -111,29 +82,5 @@ describe('an MCE of the log and the same MCE from a binary record', () => {
     const [inc] = correlate({ boots: [boot({ messages, mces: [mc, twin] })], problems: [] }, detect);
     expect(inc!.mce).toHaveLength(2);
     expect(inc!.mce!.map((m) => m.alsoIn?.map((s) => s.backend) ?? [])).toEqual([[], ['text']]);
-  });
-});
-
-describe('a large rasdaemon database built with its real schema', () => {
-  it('20,000 corrected errors and one fatal: counted per bank and address, oldest group first', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'crashlog-ras-'));
-    try {
-      const db = join(dir, 'ras-mc_event.db');
-      const rows = Array.from({ length: 20_000 }, (_, i) => ({
-        bank: 7 + (i % 2), cpu: i % 4, status: 0x9c0000400001009fn, addr: 0x20000000n + BigInt(i % 3) * 0x1000n + 0x40n, misc: 0x8cn, walltime: 1_795_000_000 + i,
-      }));
-      rows.push({ bank: 8, cpu: 0, status: 0xbe0000000001009fn, addr: 0x20001000n, misc: 0x8cn, walltime: 1_795_030_000 });
-      buildRasdaemonDb(db, rows);
-      const a = await analyze([db]);
-      expect(a.inputs[0]).toMatchObject({ backend: 'rasdaemon', records: 20_001, problems: [] });
-      const [inc] = a.incidents;
-      expect(inc).toMatchObject({ cause: 'hardware', kind: 'machine-check', title: 'machine check: Memory controller read error, channel 15 (unspecified) on CPU 0, bank 8' });
-      expect(inc!.correctedBefore!.map(({ bank, count, addr }) => [bank, count, addr])).toEqual([
-        [7, 3334, '0x20000000'], [8, 3334, '0x20001000'], [7, 3333, '0x20002000'], [8, 3333, '0x20000000'], [7, 3333, '0x20001000'], [8, 3333, '0x20002000'],
-      ]);
-      expect(inc!.correctedBefore![0]).toMatchObject({ first: new Date(1_795_000_000_000).toISOString(), last: new Date(1_795_019_998_000).toISOString() });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

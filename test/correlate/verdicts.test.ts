@@ -67,6 +67,22 @@ describe('hardware', () => {
     expect(early.map((i) => i.cause)).toEqual([]);
   });
 
+  it('EDAC corrected memory errors before the fatal one are history, per DIMM and address', () => {
+    const edac = (ts: number, n: number, label: string) => msg(`EDAC MC0: ${n} CE memory read error on ${label} (channel:0 slot:0 page:0x12345 offset:0x40 grain:32 syndrome:0x0)`, ts);
+    const fatalLines = [
+      msg('mce: [Hardware Error]: CPU 0: Machine Check Exception: 4 Bank 8: be0000000001009f', 100),
+      msg('mce: [Hardware Error]: TSC 0 ADDR 12345000 MISC 8c ', 100),
+      msg('Kernel panic - not syncing: Fatal machine check', 101),
+    ];
+    const [inc] = one(boot({ messages: [msg('boot', 1), edac(10, 1, 'DIMM_A1'), edac(20, 2, 'DIMM_A1'), edac(30, 1, 'DIMM_B1'), ...fatalLines] }));
+    expect(inc).toMatchObject({ cause: 'hardware', panic: 'Fatal machine check' });
+    const history = inc!.evidence.filter((e) => e.text.includes('corrected memory error'));
+    expect(history.map((e) => [e.text, e.source.offset])).toEqual([
+      ['3 corrected memory errors on DIMM_A1 at 0x12345040 (text) before the fatal one (first 10000000000, last 20000000000)', 10],
+      ['1 corrected memory error on DIMM_B1 at 0x12345040 (text) before the fatal one (first 30000000000, last 30000000000)', 30],
+    ]);
+  });
+
   it('a software panic that plainly ended the boot wins over a fatal MCE record', () => {
     const fatal: MachineCheck = { kind: 'mce', bank: 8, status: 0xbe0000000001009fn, source: src('rasdaemon', 'ras.db') };
     const panic = event({ kind: 'panic', title: 'kernel panic: sysrq triggered crash', endsBoot: true, panic: 'sysrq triggered crash' });

@@ -31,6 +31,13 @@ describe('CPER records', () => {
     });
   });
 
+  it('UEFI 2.8 fields: DIMM handle, rank, extended row, bank group and address, chip id', () => {
+    const validation = 0x2n | 0x100n | 0x4000n | 0x8000n | 0x20000n | 0x40000n | 0x80000n | 0x100000n | 0x200000n;
+    const e = parseMemError(memErr({ validation, pa: 0x7f001000n, bank: 0x0302, row: 0x1234, errorType: 2, extended: 0x42, rank: 1, devHandle: 0x26 }), 'fatal', { backend: 't', path: 'x' });
+    expect(e).toMatchObject({ severity: 'fatal', physAddr: 0x7f001000n, bank: 2, row: 0x21234, dimm: 'DMI handle 0x0026', detail: 'multi-bit ECC, bank group 3, rank 1, chip 2' });
+    expect(e.node).toBeUndefined();
+  });
+
   it('leaves out fields the validation bits do not vouch for, and reads the old 73-byte layout', () => {
     const e = parseMemError(memErr({ validation: 0x2n, pa: 0x1000n, node: 7 }, true), 'fatal', { backend: 't', path: 'x' });
     expect(e).toMatchObject({ severity: 'fatal', physAddr: 0x1000n });

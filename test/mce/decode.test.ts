@@ -61,7 +61,7 @@ describe('decodeMce: Intel', () => {
     expect(d.summary).toBe('Data cache level 0 data read error; model-specific code 0x0010; uncorrected, signaled, action required; address 0x1234000 (physical, LSB 6); severity action-required (kernel: Action required: data load error in a user process); MCG_STATUS RIPV EIPV MCIP');
     expect(decodeMce({ ...user, ip: 0xffffffff81670493n }).severity).toBe('fatal');
   });
-  it('SRAO patrol scrub is action optional; UCNA is uncorrected; overflowed UC is fatal', () => {
+  it('SRAO patrol scrub is action optional; UCNA is uncorrected, overflowed or not (severity.c ignores OVER for UCNA)', () => {
     expect(decodeMce(mce({ bank: 7, status: 0xbd000000000000c0n, mcgStatus: 0x5n })).summary).toContain('severity action-optional (kernel: Action optional: memory scrubbing error)');
     expect(decodeMce(mce({ bank: 7, status: 0xa000000000000090n })).summary).toContain('severity uncorrected (kernel: Uncorrected no action required)');
     expect(decodeMce(mce({ bank: 4, status: 0xf000000000000150n, mcgStatus: 0n })).severity).toBe('uncorrected');
