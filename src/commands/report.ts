@@ -23,7 +23,8 @@ export function register(program: Command, io: RunIO): void {
       const archived = opts.archive === undefined ? [] : await reportInputs(opts.archive, () => loadConfig().archive);
       const inputs = [...named, ...archived];
       if (inputs.length === 0) {
-        throw new ApplicationError(opts.archive === undefined ? 'report: name at least one input (a pstore directory, an image, a vmcore, a log)' : 'report: the archive holds no entries', 1);
+        if (opts.archive === undefined) throw new ApplicationError('report: name at least one input (a pstore directory, an image, a vmcore, a log)', 2);
+        throw new ApplicationError('report: the archive holds no entries', 1);
       }
       const a = await analyze(inputs, { as: opts.as, options: parseReadOptions(opts.opt) });
       io.stdout(opts.json ? stringifyJson(toJsonReport(a)) + '\n' : opts.html ? renderHtml(a) : renderText(a, { color: opts.color }));
