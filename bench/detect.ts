@@ -1,6 +1,6 @@
-// Issue 3's benchmark: detect() over a ~500 MB console log (real crash reports from
-// ../shared/corpus/crash-reports interleaved with normal boot lines), streamed line by line
-// and fed to detect() in segments of messages: MB/s and peak RSS.
+// Issue 3's benchmark: detect() over console logs of real crash reports (from
+// ../shared/corpus/crash-reports) interleaved with normal boot lines, at 100 and 500 MB, and over
+// lines built to trip regex backtracking; streamed line by line and fed to detect() in segments.
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -13,49 +13,70 @@ import { detect } from '../src/detect/index.js';
 import { parseCrashReport } from '../src/detect/corpus-titles.js';
 
 const REPORTS = fileURLToPath(new URL('../../../shared/corpus/crash-reports', import.meta.url));
-const LOG_BYTES = 500 * 1024 * 1024;
+const MB = 2 ** 20;
 /** Messages per detect() call: one boot's worth; memory stays bounded whatever the log size. */
 const SEGMENT = 50_000;
 
-async function generate(path: string): Promise<number> {
+// Lines built to make a backtracking regex blow up: long runs of what header, frame and title
+// patterns repeat ("at ", spaces, "[<", digits), each inside a header the table looks at.
+const HOSTILE = [
+  'WARNING: ' + 'at '.repeat(2000) + 'x',
+  'WARNING: CPU: 0 PID: 1 at ' + 'a/'.repeat(2000) + ':1 f',
+  'BUG: KASAN: ' + 'a-'.repeat(3000),
+  'BUG: Dentry ' + ' still in use'.repeat(500),
+  ' '.repeat(8000) + '+0x',
+  ' [<' + 'f'.repeat(4000) + '>] x+0x1/0x2',
+  'Kernel panic - not syncing: ' + '1 0x1 '.repeat(1500),
+  'INFO: task ' + ':1'.repeat(3000) + ' blocked for more than',
+];
+
+async function generate(path: string, size: number, hostile: boolean): Promise<void> {
   const logs = readdirSync(REPORTS).filter((f) => f.endsWith('.txt')).map((f) => parseCrashReport(readFileSync(join(REPORTS, f), 'utf8')).log);
   const normal = ['[   12.345678] e1000e 0000:00:19.0 eth0: NIC Link is Up 1000 Mbps Full Duplex, Flow Control: None',
     '[   12.400000] systemd[1]: Started Journal Service.', '[   13.000001] EXT4-fs (sda1): mounted filesystem with ordered data mode.'];
   const out = createWriteStream(path);
   let bytes = 0;
-  for (let i = 0; bytes < LOG_BYTES; i++) {
-    let chunk = logs[i % logs.length]! + '\n';
-    for (let k = 0; k < 200; k++) chunk += normal[k % normal.length]! + '\n';
+  for (let i = 0; bytes < size; i++) {
+    let chunk = hostile ? HOSTILE.map((l) => `[   12.000000] ${l}\n`).join('') : logs[i % logs.length]! + '\n';
+    if (!hostile) for (let k = 0; k < 200; k++) chunk += normal[k % normal.length]! + '\n';
     bytes += Buffer.byteLength(chunk);
     if (!out.write(chunk)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
-  return bytes;
 }
 
+async function measure(dir: string, label: string, size: number, hostile: boolean): Promise<void> {
+  const path = join(dir, `${label}.log`);
+  await generate(path, size, hostile);
+  const bytes = statSync(path).size;
+  const t0 = performance.now();
+  let seg: KernelMessage[] = [];
+  let events = 0;
+  let offset = 0;
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    const p = parseLine(line);
+    const m: KernelMessage = { kind: 'kmsg', text: p.text, source: { backend: 'text', path, offset } };
+    if (p.tsNs !== undefined) m.tsNs = p.tsNs;
+    if (p.caller !== undefined) m.caller = p.caller;
+    seg.push(m);
+    offset += Buffer.byteLength(line) + 1;
+    if (seg.length >= SEGMENT) { events += detect(seg).length; seg = []; }
+  }
+  events += detect(seg).length;
+  const s = (performance.now() - t0) / 1000;
+  const rss = process.resourceUsage().maxRSS / 1024;
+  console.log(`detect ${label}: ${(bytes / MB).toFixed(0)} MB in ${s.toFixed(1)} s = ${(bytes / MB / s).toFixed(1)} MB/s, ${events} events, peak RSS ${rss.toFixed(0)} MB`);
+  rmSync(path, { force: true });
+}
+
+/** MB/s at 100 MB and 500 MB of real reports (equal rates = linear), and over hostile lines. */
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'crashlog-detect-'));
   try {
-    const path = join(dir, 'console.log');
-    await generate(path);
-    const size = statSync(path).size;
-    const t0 = performance.now();
-    let seg: KernelMessage[] = [];
-    let events = 0;
-    let offset = 0;
-    for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
-      const p = parseLine(line);
-      const m: KernelMessage = { kind: 'kmsg', text: p.text, source: { backend: 'text', path, offset } };
-      if (p.tsNs !== undefined) m.tsNs = p.tsNs;
-      seg.push(m);
-      offset += Buffer.byteLength(line) + 1;
-      if (seg.length >= SEGMENT) { events += detect(seg).length; seg = []; }
-    }
-    events += detect(seg).length;
-    const s = (performance.now() - t0) / 1000;
-    const rss = process.resourceUsage().maxRSS / 1024;
-    console.log(`detect: ${(size / 2 ** 20).toFixed(0)} MB in ${s.toFixed(1)} s = ${(size / 2 ** 20 / s).toFixed(1)} MB/s, ${events} events, peak RSS ${rss.toFixed(0)} MB`);
+    await measure(dir, 'reports-100MB', 100 * MB, false);
+    await measure(dir, 'reports-500MB', 500 * MB, false);
+    await measure(dir, 'hostile-20MB', 20 * MB, true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

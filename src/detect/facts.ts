@@ -47,8 +47,9 @@ export function readFacts(ev: CrashEvent, lines: readonly string[]): number {
     }
     if (line.startsWith('</IRQ>') || line.startsWith('<EOI>')) { if (!irqEnd) irqEnd = trace.length; continue; }
     if (line.startsWith('lr : ') || line.startsWith('LR is at ')) continue;
+    if (/^(?:Code|RSP|RAX|RDX|RBP|R\d|FS|CS|CR\d|sp|x\d)/.test(line)) continue;
     const f = parseFrame(line);
-    if (f && !/^(?:Code|RSP|RAX|RDX|RBP|R\d|FS|CS|CR\d|sp|x\d)/.test(line)) trace.push(f);
+    if (f) trace.push(f);
   }
   ev.frames = ipFrame ? [ipFrame, ...trace] : trace;
   return irqEnd && ipFrame ? irqEnd + 1 : irqEnd;

@@ -1,0 +1,38 @@
+// The shape of one row of the crash-title table (after syzkaller pkg/report's oopsFormat):
+// header, title format, where the guilty frame comes from, and when the report is corrupted.
+import { CALL_TRACE, RIP, type StackSpec } from './stack.js';
+
+/** Crash kinds, sorted. */
+export type CrashKind =
+  | 'bug' | 'hang' | 'lockup' | 'machine-check' | 'memory-safety' | 'oom' | 'oops' | 'panic' | 'rcu-stall' | 'warning';
+
+export interface TitleRule {
+  kind: CrashKind;
+  /** Literal text every matching header line starts with (the cheap prefilter). */
+  start: string | readonly string[];
+  /** Anchored at the start of the header line; no nested quantifiers. */
+  header: RegExp;
+  /** {1}, {2}... = captures of the header then of `need`; {fn} = guilty function; {line} = the header line. */
+  title: string;
+  /** Lines that must follow, in order (syzkaller's report regexp); if one is missing the next
+   * matching row is tried, and at the end the header line itself is the title (corrupted). */
+  need?: readonly RegExp[];
+  stack?: StackSpec;
+  /** The event ends the boot by itself. */
+  endsBoot?: boolean;
+  /** The report carries no stack trace by design (syzkaller's noStackTrace): a missing
+   * trace does not make it corrupted. */
+  traceless?: boolean;
+  /** The format itself means a cut report ("kernel panic: Fatal exception" alone). */
+  corrupted?: boolean;
+  /** Header lines that follow within the report and belong to it instead of starting another
+   * ("BUG: Dentry still in use" is printed by the WARNING after it). */
+  absorbs?: RegExp;
+}
+
+/** Oopses: the faulting instruction, else the call trace. */
+export const ripStack = (skip?: string[]): StackSpec => ({ parts: [RIP, CALL_TRACE, 'trace'], ...(skip ? { skip } : {}) });
+/** WARNINGs: the frames after the trap's RIP line; kernels without one print just the trace. */
+export const warnStack = (skip?: string[]): StackSpec => ({ parts: [RIP, 'trace'], parts2: [CALL_TRACE, 'trace'], ...(skip ? { skip } : {}) });
+/** Reports that only print a call trace. */
+export const traceStack = (skip?: string[]): StackSpec => ({ parts: [CALL_TRACE, 'trace'], ...(skip ? { skip } : {}) });

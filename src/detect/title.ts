@@ -1,0 +1,36 @@
+// Titles are normalized as syzbot normalizes them (syzkaller pkg/report, dynamicTitleReplacement
+// and sanitizeTitle): what changes from run to run (addresses, pids, line numbers, offsets,
+// counts) becomes ADDR / NUM / LINE / IP, so that one bug always has one title.
+
+/** Titles longer than this are cut: corrupted, interleaved lines can be very long. */
+export const MAX_TITLE = 120;
+
+// Applied in order; every pattern is free of nested quantifiers (linear).
+const REPLACEMENTS: readonly [RegExp, string][] = [
+  [/syz-executor\.?[0-9]{1,10}(?:[/:][0-9]{1,10})?/g, 'syz-executor'],
+  [/syzkaller[0-9]{1,10}(?:[/:][0-9]{1,10})?/g, 'syzkaller'],
+  // A long run of digits glued to a word is generated (temporary names), not part of an identifier.
+  [/([g-zG-Z_])[0-9]{8,}/g, '$1NUM'],
+  [/([^a-zA-Z0])(?:0x)?[0-9a-f]{6,}/g, '$1ADDR'],
+  [/[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}/g, 'IP'],
+  [/(\.\w{1,64})(?::[0-9]{1,10}){1,4}/g, '$1:LINE'],
+  [/([a-zA-Z][a-zA-Z0-9_.]{0,200})\+0x[0-9a-z]{1,16}\/0x[0-9a-z]{1,16}/g, '$1'],
+  [/CPU#[0-9]{1,5}/g, 'CPU'],
+  [/(?<=\W)\d+(?=\W|$)/g, 'NUM'],
+];
+
+export function normalizeTitle(title: string): string {
+  let t = title;
+  for (const [re, to] of REPLACEMENTS) t = t.replace(re, to);
+  let out = '';
+  let prev = ' ';
+  for (let i = 0; i < t.length && i < MAX_TITLE; i++) {
+    let ch = t[i]!;
+    if (ch === '\t') ch = ' ';
+    else if (ch < ' ' || ch > '~') continue;
+    if (ch === ' ' && prev === ' ') continue;
+    out += ch;
+    prev = ch;
+  }
+  return out.trim();
+}
