@@ -9,6 +9,7 @@ import { mcelog } from './mcelog/index.js';
 import { rasdaemon } from './rasdaemon/index.js';
 import { mtdoops } from './mtdoops/index.js';
 import { pstore } from './pstore/index.js';
+import { pstoreBlk } from './pstore-blk/index.js';
 import { ramoops } from './ramoops/index.js';
 import { text } from './text/index.js';
 import { vmcore } from './vmcore/index.js';
@@ -16,6 +17,7 @@ import { vmcore } from './vmcore/index.js';
 export const backends: Backend[] = [
   pstore,
   ramoops,
+  pstoreBlk,
   mtdoops,
   vmcore,
   efi,

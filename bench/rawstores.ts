@@ -36,7 +36,7 @@ function logText(bytes: number, seed: number): Buffer {
   return Buffer.from(lines.join('')).subarray(0, bytes);
 }
 
-function makeRamoops(path: string): number {
+export function makeRamoops(path: string): number {
   const params: RamoopsParams = { memSize: 64 * MIB, recordSize: 64 * 1024, consoleSize: 256 * 1024, ftraceSize: 4096, pmsgSize: 4096, ecc: 16, flags: 0, ftraceCpus: 1 };
   const ecc = eccInfo(params.ecc)!;
   const rs = new ReedSolomon(8, ecc.poly, ecc.eccSize);
@@ -62,7 +62,7 @@ function makeRamoops(path: string): number {
   return params.memSize;
 }
 
-function makeMtdoops(path: string): number {
+export function makeMtdoops(path: string): number {
   const size = 256 * MIB;
   const record = 4096;
   const fd = openSync(path, 'w');
@@ -86,7 +86,8 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'crashlog-rawstores-'));
   try {
     for (const [name, make, opts] of [
-      ['ramoops 64 MiB, ecc 16', makeRamoops, []],
+      ['ramoops 64 MiB, ecc 16 (found by scanning)', makeRamoops, []],
+      ['ramoops 64 MiB, ecc 16 (--opt record_size, ecc)', makeRamoops, ['--opt', 'record_size=0x10000', '--opt', 'console_size=0x40000', '--opt', 'ecc=16']],
       ['mtdoops 256 MiB', makeMtdoops, []],
     ] as const) {
       const file = join(dir, name.split(' ')[0]! + '.bin');
@@ -97,6 +98,11 @@ export async function run(): Promise<void> {
         const inputs = (JSON.parse(m.stdout) as { inputs: { backend: string; records: number }[] }).inputs;
         how = `crashlog report: read as ${inputs[0]?.backend}, ${inputs[0]?.records} records`;
         console.log(`${name}: ${fmt(m.seconds)} s = ${fmt(bytes / MIB / m.seconds, 1)} MB/s, peak RSS ${fmt(m.peakRssMb, 0)} MB (${how})`);
+        if (opts.length === 0) {
+          // the reader's share: the backend alone, no timeline/detect/report
+          const b = measureBackend(name.split(' ')[0]!, file);
+          console.log(`${name}: backend alone ${fmt(b.seconds)} s = ${fmt(bytes / MIB / b.seconds, 1)} MB/s, peak RSS ${fmt(b.peakRssMb, 0)} MB, ${b.stdout.trim()}`);
+        }
       } catch {
         const b = measureBackend(name.split(' ')[0]!, file);
         console.log(`${name}: backend alone (the CLI failed, exit ${m.status}): ${fmt(b.seconds)} s = ${fmt(bytes / MIB / b.seconds, 1)} MB/s, ` +

@@ -17,8 +17,11 @@ function toNumber(v: unknown): number | undefined {
   return n * mul;
 }
 
-/** The parameters named in options, or undefined when none are (then the region is scanned). */
-export function paramsFromOptions(options: ReadOptions, regionSize: number): RamoopsParams | undefined {
+/**
+ * The module parameters named in the options: a `cmdline` string, keys as ram.c names them
+ * (`record_size`), or as the command line does (`ramoops.record_size`, as `--opt` passes them).
+ */
+export function givenParams(options: ReadOptions): Record<string, number> {
   const given: Record<string, number> = {};
   const cmdline = options['cmdline'];
   if (typeof cmdline === 'string') {
@@ -29,9 +32,15 @@ export function paramsFromOptions(options: ReadOptions, regionSize: number): Ram
     }
   }
   for (const k of KEYS) {
-    const n = toNumber(options[k]);
+    const n = toNumber(options[k] ?? options[`ramoops.${k}`]);
     if (n !== undefined) given[k] = n;
   }
+  return given;
+}
+
+/** The parameters named in options, or undefined when none are (then the region is scanned). */
+export function paramsFromOptions(options: ReadOptions, regionSize: number): RamoopsParams | undefined {
+  const given = givenParams(options);
   if (given['record_size'] === undefined && given['mem_size'] === undefined) return undefined;
   return {
     memSize: Math.min(given['mem_size'] ?? regionSize, regionSize),

@@ -10,7 +10,7 @@ import { InputFile, withInput } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { parseDmesgHeader, parseRamoopsHeader } from '../../src/pstore/header.js';
 import { eccInfo, type EccInfo, type Zone } from './layout.js';
-import { paramsFromOptions } from './params.js';
+import { givenParams, paramsFromOptions } from './params.js';
 import { detectEcc, scanZones, zoneSigKind } from './scan.js';
 import { eccNotice, readZone } from './zone.js';
 import { layoutZones } from './layout.js';
@@ -60,8 +60,8 @@ async function zonesOf(f: InputFile, ctx: ReadContext): Promise<{ zones: Zone[];
     ctx.problem({ path: f.path, offset: missing ?? 0, message: 'the ramoops parameters given do not match this region (no persistent_ram signature where they put a zone); zones found by scanning instead' });
   }
   const zones = await scanZones(f, f.size);
-  const given = ctx.options['ecc'];
-  const n = typeof given === 'number' ? given : zones[0] ? await detectEcc(f, zones[0]) : 0;
+  const given = givenParams(ctx.options)['ecc'];
+  const n = given ?? (zones[0] ? await detectEcc(f, zones[0]) : 0);
   return { zones, ...(n ? { ecc: eccInfo(n)! } : {}) };
 }
 

@@ -74,3 +74,24 @@ describe('Reed-Solomon encoder', () => {
     expect(Buffer.from(rs.encode(region.subarray(0, 12))).equals(header)).toBe(true);
   });
 });
+
+describe('Reed-Solomon with other ecc sizes (ramoops.ecc=N)', () => {
+  it.each([6, 10, 16, 30])('nroots %i corrects up to nroots/2 symbols and refuses more', async (nroots) => {
+    const { ReedSolomon } = await import('../../backends/ramoops/reed-solomon.js');
+    const rs = new ReedSolomon(8, 0x11d, nroots);
+    const data = Uint8Array.from({ length: 128 }, (_, i) => (i * 37 + nroots) & 0xff);
+    const par = rs.encode(data);
+    const t = nroots / 2;
+    const bad = Uint8Array.from(data);
+    for (let k = 0; k < t; k++) bad[k * 8] = bad[k * 8]! ^ (0x41 + k);
+    const p = Uint8Array.from(par);
+    expect(rs.decode(bad, p)).toBe(t);
+    expect(Buffer.from(bad).equals(Buffer.from(data))).toBe(true);
+    expect(rs.decode(Uint8Array.from(data), Uint8Array.from(par))).toBe(0);
+    const worse = Uint8Array.from(data);
+    for (let k = 0; k <= nroots; k++) worse[k * 3] = worse[k * 3]! ^ 0x5a;
+    const n = rs.decode(worse, Uint8Array.from(par));
+    // beyond the code's reach: refused, or (rarely) taken for another codeword — never the original back
+    expect(n === -1 || !Buffer.from(worse).equals(Buffer.from(data))).toBe(true);
+  });
+});

@@ -1,0 +1,28 @@
+import type { Backend } from '../../src/backend.js';
+import { readPstoreBlk } from './read.js';
+import { ZONE_ALIGN } from './layout.js';
+import { headerAt } from './scan.js';
+
+/** How far into the head the probe looks for a kmsg zone when none starts the image. */
+const PROBE_SCAN_BYTES = 64 * 1024;
+
+export const pstoreBlk: Backend = {
+  id: 'pstore-blk',
+  summary: 'pstore/zone image (pstore_blk block device, mtdpstore MTD partition): kmsg, pmsg, console, ftrace zones; options kmsg_size, pmsg_size, console_size, ftrace_size (kbytes, as the pstore_blk module parameters), total_size, cpus, or cmdline "pstore_blk.*=..."; found by scanning when not given',
+  probe(p) {
+    if (p.isDirectory || p.head.length < 16) return 0;
+    const dv = new DataView(p.head.buffer, p.head.byteOffset, p.head.byteLength);
+    const first = headerAt(dv, 0, p.size);
+    if (first && !first.noMagic) return first.kind === 'dmesg' ? 0.95 : 0.9;
+    // Unwritten zones have no header: look further in for a kmsg zone, or for a pmsg or
+    // console zone where blk.c puts them (sizes are multiples of 4096).
+    let best = 0;
+    for (let i = 4; i + 16 <= Math.min(p.head.length, PROBE_SCAN_BYTES); i += 4) {
+      const h = headerAt(dv, i, p.size);
+      if (h?.kind === 'dmesg' && !h.noMagic) return 0.9;
+      if (h && h.kind !== 'dmesg' && i % ZONE_ALIGN === 0) best = 0.85;
+    }
+    return best;
+  },
+  read: readPstoreBlk,
+};

@@ -1,0 +1,62 @@
+// A plain CPER record stream (records one after another, as an NVRAM dump or a tool that
+// saved ERST records holds them, with no QEMU header): the real records of erst-mce-memory
+// taken out of QEMU's store read exactly as the store does.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { erst } from '../../backends/erst/index.js';
+import { scanCperRecords } from '../../backends/erst/read.js';
+import { makeProbe } from '../../src/input/probe.js';
+import type { CrashRecord, Problem } from '../../src/model/index.js';
+import { fixture } from '../corpus.js';
+
+const STORE = fixture('erst', 'erst-mce-memory', 'erst-backing.bin');
+
+async function collect(path: string): Promise<{ records: CrashRecord[]; problems: Problem[] }> {
+  const problems: Problem[] = [];
+  const records: CrashRecord[] = [];
+  for await (const r of erst.read(path, { options: {}, problem: (p) => problems.push(p) })) records.push(r);
+  return { records, problems };
+}
+/** What a reader gives, without where it came from. */
+const content = (rs: CrashRecord[]) => rs.map((r) => ({ ...r, source: { id: r.source.id, part: r.source.part } }));
+
+function stream(gap: Uint8Array): { path: string; starts: number[] } {
+  const bytes = readFileSync(STORE);
+  const recs = scanCperRecords(bytes, STORE, { options: {}, problem: (p) => expect.fail(p.message) });
+  const pieces: Uint8Array[] = [];
+  const starts: number[] = [];
+  let at = 0;
+  for (const r of recs) {
+    starts.push(at);
+    pieces.push(bytes.subarray(r.offset, r.offset + r.length), gap);
+    at += r.length + gap.length;
+  }
+  const path = join(mkdtempSync(join(tmpdir(), 'cper-stream-')), 'records.cper');
+  writeFileSync(path, Buffer.concat(pieces));
+  return { path, starts };
+}
+
+describe('erst on a plain CPER record stream', () => {
+  it.each([['back to back', 0x00, 0], ['with erased gaps', 0xff, 300]])('reads the records of the store %s', async (_how, fill, gap) => {
+    const { path } = stream(Buffer.alloc(gap, fill));
+    expect(erst.probe(await makeProbe(path))).toBeGreaterThan(0.5);
+    const [fromStore, fromStream] = [await collect(STORE), await collect(path)];
+    expect(fromStream.problems).toEqual([]);
+    expect(fromStream.records.length).toBeGreaterThan(10);
+    expect(content(fromStream.records)).toEqual(content(fromStore.records));
+  });
+
+  it('reports a record whose length field is damaged, and reads the others', async () => {
+    const { path, starts } = stream(Buffer.alloc(64, 0xff));
+    const bytes = readFileSync(path);
+    // cper_record_header.record_length (u32 at +20) past the end of the file
+    bytes.writeUInt32LE(0x7fffffff, starts[0]! + 20);
+    writeFileSync(path, bytes);
+    const { records, problems } = await collect(path);
+    expect(problems).toEqual([expect.objectContaining({ offset: starts[0] })]);
+    const ids = scanCperRecords(readFileSync(STORE), STORE, { options: {}, problem: () => {} }).map((r) => r.recordId.toString());
+    expect([...new Set(records.map((r) => r.source.id))].sort()).toEqual(ids.slice(1).sort());
+  });
+});
