@@ -42,7 +42,7 @@ function findPanic(msgs: readonly KernelMessage[], events: readonly CrashEvent[]
 export function bootFacts(boot: Boot, detectEvents: (msgs: readonly KernelMessage[]) => CrashEvent[]): BootFacts {
   const events = boot.messages.length ? detectEvents(boot.messages) : [];
   // Binary records first: they hold every register, the log lines join them.
-  const merged = mergeMces([...boot.mces, ...parseMceText(boot.messages)]);
+  const merged = mergeMces(boot.mces, parseMceText(boot.messages));
   const severity: Severity[] = new Array<Severity>(merged.length);
   for (let i = 0; i < merged.length; i++) severity[i] = severityOf(merged[i]!);
   const f: BootFacts = {

@@ -123,20 +123,27 @@ function merge(e: Entry, r: MachineCheck, src: string): void {
  * The largest source (a rasdaemon database of a million rows) is only looked up, never
  * indexed, so merging stays linear; with one source there is nothing to merge.
  */
-export function mergeMces(records: readonly MachineCheck[]): MachineCheck[] {
+export function mergeMces(records: readonly MachineCheck[], logged: readonly MachineCheck[] = []): MachineCheck[] {
   const groups = new Map<string, MachineCheck[]>();
   const grouped: [MachineCheck, string][] = [];
-  let last: SourceRef | undefined;
-  let lastKey = '';
-  for (const r of records) {
-    if (r.source !== last && (last === undefined || r.source.backend !== last.backend || r.source.path !== last.path)) lastKey = sourceKey(r.source);
-    last = r.source;
-    if (r.count !== undefined) { grouped.push([r, lastKey]); if (!groups.has(lastKey)) groups.set(lastKey, []); continue; }
-    const g = groups.get(lastKey);
-    if (g) g.push(r);
-    else groups.set(lastKey, [r]);
-  }
-  if (groups.size <= 1) return [...records];
+  // The log's lines are another source than the binary records of the same file: an ERST
+  // store holds both a CPER MCE section and the dmesg record that printed it.
+  const sort = (list: readonly MachineCheck[], prefix: string) => {
+    let last: SourceRef | undefined;
+    let key = '';
+    for (const r of list) {
+      if (last === undefined || r.source.backend !== last.backend || r.source.path !== last.path) key = prefix + sourceKey(r.source);
+      last = r.source;
+      if (r.count !== undefined) { grouped.push([r, key]); if (!groups.has(key)) groups.set(key, []); continue; }
+      const g = groups.get(key);
+      if (g) g.push(r);
+      else groups.set(key, [r]);
+    }
+  };
+  sort(records, '');
+  sort(logged, 'log\0');
+  const all = [...records, ...logged];
+  if (groups.size <= 1) return all;
   let largestKey = '';
   for (const [k, g] of groups) if (g.length > (groups.get(largestKey)?.length ?? -1)) largestKey = k;
   const index = new TwinIndex();

@@ -24,10 +24,9 @@ describe('erst-mce-memory: erst-backing.bin and pstore files', () => {
     expect(new Set(mces(raw.incidents[0]!)!.map((m) => JSON.stringify(m)))).toEqual(new Set(mces(files.incidents[0]!)!.map((m) => JSON.stringify(m))));
   });
 
-  // Known gap outside this backend: src/correlate/merge.ts never merges records of one file,
-  // so the CPER MCE section and the "[Hardware Error]" lines of the CPER dmesg record in the
-  // same store stay two machine checks. This turns red when that is fixed: then make it `it`.
-  it.fails('lists the machine check once, as the report on the pstore files does', async () => {
+  // The CPER MCE section and the "[Hardware Error]" lines of the CPER dmesg record in the
+  // same store are one machine check seen twice.
+  it('lists the machine check once, as the report on the pstore files does', async () => {
     const raw = await analyze([ITEM('erst-backing.bin')]);
     const files = await analyze([ITEM('pstore')]);
     expect(mces(raw.incidents[0]!)).toEqual(mces(files.incidents[0]!));
