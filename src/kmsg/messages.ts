@@ -1,4 +1,5 @@
 // Log bytes to KernelMessage records, one per line, each with its byte offset in the source.
+import { isAscii } from 'node:buffer';
 import type { KernelMessage, SourceRef } from '../model/index.js';
 import { parseLine } from './line.js';
 
@@ -13,14 +14,18 @@ const NL = 0x0a;
 export function bytesToMessages(bytes: Uint8Array, source: SourceRef, boot?: string): KernelMessage[] {
   const out: KernelMessage[] = [];
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Logs are nearly always ASCII: then one decode serves every line, and a character's index
+  // is its byte offset. Anything else is decoded line by line as UTF-8.
+  const ascii = isAscii(buf);
+  const all = ascii ? buf.toString('latin1') : '';
   let pos = 0;
   while (pos < buf.length) {
-    let end = buf.indexOf(NL, pos);
+    let end = ascii ? all.indexOf('\n', pos) : buf.indexOf(NL, pos);
     if (end < 0) end = buf.length;
     let stop = end;
     if (stop > pos && buf[stop - 1] === 0x0d) stop--;
     if (stop > pos) {
-      const p = parseLine(buf.toString('utf8', pos, stop));
+      const p = parseLine(ascii ? all.slice(pos, stop) : buf.toString('utf8', pos, stop));
       const msg: KernelMessage = {
         kind: 'kmsg',
         text: p.text,
