@@ -3,7 +3,7 @@
 // joining its parts from the highest part number down (fs/pstore/platform.c pstore_dump()).
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { inflateRecord } from '../../src/util/inflate.js';
 import type { ReadContext } from '../../src/backend.js';
 import type { CrashRecord } from '../../src/model/index.js';
 import { readSmall } from '../../src/input/file.js';
@@ -93,8 +93,7 @@ export async function readEfiPart(v: EfiVar, ctx: ReadContext): Promise<EfiPart 
   let bytes = data;
   if (v.name.compressed) {
     try {
-      // Raw deflate; the kernel's smaller window (negative windowBits) inflates with the default one.
-      bytes = inflateRawSync(data, { maxOutputLength: MAX_INFLATED_BYTES });
+      bytes = inflateRecord(data, MAX_INFLATED_BYTES);
     } catch (err) {
       ctx.problem({ path: v.path, offset: EFIVARFS_ATTR_BYTES, message: `compressed part (C) could not be inflated: ${messageOf(err)}` });
       return undefined;

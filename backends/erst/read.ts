@@ -1,7 +1,6 @@
 // An ERST store (QEMU's acpi-erst backing file, read by its map) or any other file of raw
 // CPER records (an NVRAM dump, concatenated records), found by their "CPER" signature;
 // each valid record is skipped whole so data inside it is never taken for a record.
-import { inflateRawSync, inflateSync } from 'node:zlib';
 import type { ReadContext } from '../../src/backend.js';
 import { parseCperRecord, looksLikeCper, type CperRecord, type CperSection } from '../../src/cper/record.js';
 import { decodeSection, isDmesgSection } from '../../src/cper/sections.js';
@@ -12,6 +11,7 @@ import { parseDmesgHeader, type DmesgHeader } from '../../src/pstore/header.js';
 import { messageOf } from '../../src/util/errors.js';
 import { MAX_INFLATED_BYTES, MAX_STORE_BYTES } from './layout.js';
 import { isQemuStore, qemuStoreRecords } from './qemu.js';
+import { inflateRecord } from '../../src/util/inflate.js';
 
 const ID = 'erst';
 const SIGNATURE = Buffer.from('CPER', 'latin1');
@@ -51,17 +51,11 @@ export function dmesgPart(record: CperRecord, section: CperSection, path: string
   if (!kind || !section.bytes) return undefined;
   let bytes = Buffer.from(section.bytes.buffer, section.bytes.byteOffset, section.bytes.byteLength);
   if (kind.compressed) {
-    const opts = { maxOutputLength: MAX_INFLATED_BYTES };
     try {
-      // Raw deflate (pstore's deflate, negative windowBits); zlib-wrapped tried second.
-      bytes = inflateRawSync(bytes, opts);
+      bytes = inflateRecord(bytes, MAX_INFLATED_BYTES);
     } catch (err) {
-      try {
-        bytes = inflateSync(bytes, opts);
-      } catch {
-        ctx.problem({ path, offset: section.offset, message: `compressed dmesg section could not be inflated: ${messageOf(err)}` });
-        return undefined;
-      }
+      ctx.problem({ path, offset: section.offset, message: `compressed dmesg section could not be inflated: ${messageOf(err)}` });
+      return undefined;
     }
   }
   const header = parseDmesgHeader(bytes.subarray(0, 64).toString('latin1'));

@@ -2,7 +2,6 @@
 // fs/pstore/zone.c does after a reboot: kmsg zones by their psz_kmsg_header (psz_kmsg_read),
 // console/pmsg/ftrace rings unrolled at start (psz_recover_zone: data[start..datalen) then
 // data[0..start)). Damaged zones are reported with their offset; the others are still read.
-import { constants, inflateRawSync, inflateSync } from 'node:zlib';
 import type { ReadContext } from '../../src/backend.js';
 import type { BlobRecord, CrashRecord } from '../../src/model/index.js';
 import { InputFile } from '../../src/input/file.js';
@@ -13,6 +12,7 @@ import { messageOf } from '../../src/util/errors.js';
 import { kmsgDumpReasonStr, layoutZones, PSTORE_KMSG_HEADER_MAGIC, pszBuffer, pszKmsgHeader, zoneKindOfSig, type Zone } from './layout.js';
 import { paramsFromOptions } from './params.js';
 import { scanZones } from './scan.js';
+import { inflateRecord } from '../../src/util/inflate.js';
 
 const ID = 'pstore-blk';
 /** The name pstore_blk registers (KBUILD_MODNAME); pstore files are <type>-pstore_blk-<id>. */
@@ -46,14 +46,7 @@ export interface PszRecord {
 /** Zone names as zone.c's messages give them. */
 const label = (z: Zone) => (z.kind === 'dmesg' ? 'kmsg' : z.kind);
 
-function inflate(data: Uint8Array): Buffer {
-  const opts = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: MAX_INFLATED_BYTES };
-  try {
-    return inflateRawSync(data, opts);
-  } catch {
-    return inflateSync(data, opts);
-  }
-}
+const inflate = (data: Uint8Array): Buffer => inflateRecord(data, MAX_INFLATED_BYTES);
 
 async function zonesOf(f: InputFile, ctx: ReadContext): Promise<Zone[]> {
   const params = paramsFromOptions(ctx.options, f.size);

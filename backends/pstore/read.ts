@@ -3,7 +3,6 @@
 // higher parts are older); the parts of one dump are joined oldest first.
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { inflateRawSync, inflateSync } from 'node:zlib';
 import type { ReadContext } from '../../src/backend.js';
 import type { CrashRecord, KernelMessage } from '../../src/model/index.js';
 import { readSmall } from '../../src/input/file.js';
@@ -11,6 +10,7 @@ import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { parseStructMce } from '../../src/mce/struct.js';
 import { parseDmesgHeader } from '../../src/pstore/header.js';
 import { messageOf } from '../../src/util/errors.js';
+import { inflateRecord } from '../../src/util/inflate.js';
 import { ECC_NOTE, MAX_ENTRIES, MAX_INFLATED_BYTES, MAX_RECORD_BYTES, efiIdTime, parsePstoreName, type PstoreName } from './layout.js';
 
 const ID = 'pstore';
@@ -30,14 +30,6 @@ interface DmesgPart {
   bytes: Buffer;
 }
 
-function inflate(bytes: Buffer): Buffer {
-  const opts = { maxOutputLength: MAX_INFLATED_BYTES };
-  try {
-    return inflateSync(bytes, opts);
-  } catch {
-    return inflateRawSync(bytes, opts);
-  }
-}
 
 async function listRecords(path: string, ctx: ReadContext): Promise<RecordFile[]> {
   const st = await lstat(path);
@@ -70,7 +62,7 @@ async function recordBytes(f: RecordFile, ctx: ReadContext): Promise<Buffer | un
     const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     if (!f.name.compressed) return buf;
     try {
-      return inflate(buf);
+      return inflateRecord(buf, MAX_INFLATED_BYTES);
     } catch (err) {
       ctx.problem({ path: f.path, offset: 0, message: `compressed record (.enc.z) could not be inflated: ${messageOf(err)}` });
       return undefined;

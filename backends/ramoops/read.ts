@@ -1,7 +1,6 @@
 // Reading a raw ramoops region: zones from the parameters (options) or by scanning, each
 // zone read back as the kernel does after a reboot, dmesg records decompressed, and the
 // text turned into KernelMessage records.
-import { inflateRawSync, inflateSync, constants } from 'node:zlib';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReadContext } from '../../src/backend.js';
@@ -14,6 +13,7 @@ import { givenParams, paramsFromOptions } from './params.js';
 import { detectEcc, scanZones, zoneSigKind } from './scan.js';
 import { eccNotice, readZone } from './zone.js';
 import { layoutZones } from './layout.js';
+import { inflateRecord } from '../../src/util/inflate.js';
 
 /** Largest zone read into memory, and largest decompressed dmesg record. */
 const MAX_ZONE_BYTES = 64 << 20;
@@ -34,14 +34,7 @@ export interface RamoopsRecord {
   compressed: boolean;
 }
 
-function inflate(data: Uint8Array): Buffer {
-  const opts = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: MAX_INFLATED_BYTES };
-  try {
-    return inflateRawSync(data, opts);
-  } catch {
-    return inflateSync(data, opts);
-  }
-}
+const inflate = (data: Uint8Array): Buffer => inflateRecord(data, MAX_INFLATED_BYTES);
 
 async function zonesOf(f: InputFile, ctx: ReadContext): Promise<{ zones: Zone[]; ecc?: EccInfo }> {
   const params = paramsFromOptions(ctx.options, f.size);
