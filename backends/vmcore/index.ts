@@ -1,6 +1,6 @@
 // vmcores: ELF cores, makedumpfile kdump-compressed and flattened, QEMU's kdump writer,
 // gzip-compressed copies of any of these, slim dumps with notes only. The container side
-// is src/vmcore/*.ts; the log comes from src/vmcore/printk through src/vmcore/log.ts.
+// is src/vmcore/*.ts; the log comes from src/vmcore/printk.
 import type { Backend, ReadContext } from '../../src/backend.js';
 import type { CrashRecord, DumpNote, KernelMessage } from '../../src/model/index.js';
 import { FormatError, messageOf } from '../../src/util/errors.js';
@@ -64,7 +64,10 @@ async function* readVmcore(path: string, ctx: ReadContext): AsyncIterable<CrashR
           continue;
         }
         for (const [i, line] of e.text.split('\n').entries()) {
-          const m: KernelMessage = { kind: 'kmsg', text: line, source: { backend: 'vmcore', path, id: e.seq.toString(), ...(i > 0 && { part: i }) } };
+          // The dump's log is one record (no per-line `id`: the timeline cuts segments where
+          // the record id changes); a line is found again by m.seq, and `part` for the lines
+          // after the first of a multi-line record.
+          const m: KernelMessage = { kind: 'kmsg', text: line, source: { backend: 'vmcore', path, ...(i > 0 && { part: i }) } };
           m.tsNs = e.tsNs;
           m.seq = e.seq;
           m.level = e.level;

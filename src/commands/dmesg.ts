@@ -1,13 +1,14 @@
 // `crashlog dmesg VMCORE`: the kernel log held in a dump, as vmcore-dmesg prints it.
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import type { RunIO } from '../cli.js';
 import { ApplicationError, messageOf } from '../util/errors.js';
 import { formatVmcoreDmesg, readPrintkLog } from '../vmcore/printk/index.js';
-import { openDump } from '../vmcore/open.js';
+import { openDump, type OpenDump } from '../vmcore/open.js';
 
-const PROGRESS_MIN_BYTES = 1 << 30;
+/** Inputs smaller than this are read too fast for a bar to help. */
+export const PROGRESS_MIN_BYTES = 1 << 30;
 
 function parseAddr(v: string, prev: bigint[] = []): bigint[] {
   if (!/^(0x[0-9a-f]+|\d+)$/i.test(v)) throw new ApplicationError(`--avoid: not an address: ${v}`, 2);
@@ -31,12 +32,13 @@ export function register(program: Command, io: RunIO): void {
       } catch (err) {
         throw new ApplicationError(`${path}: ${messageOf(err)}`, 1);
       }
-      const bar = startProgress(path, dump);
+      const bar = await startProgress(path, dump);
       try {
         for (const p of dump.problems) io.stderr(`crashlog: ${p.path}${p.offset === undefined ? '' : `+0x${p.offset.toString(16)}`}: ${p.message}\n`);
         const seen = dump.problems.length;
-        if (dump.format === 'slim' || dump.noCoredumpReason) {
-          io.stderr(`crashlog: ${path}: slim dump (no memory)${dump.noCoredumpReason ? `, reason: ${dump.noCoredumpReason}` : ''}; no log\n`);
+        if (dump.noCoredumpReason) io.stderr(`crashlog: ${path}: the dump says why memory was left out: ${dump.noCoredumpReason}\n`);
+        if (dump.format === 'slim') {
+          io.stderr(`crashlog: ${path}: slim dump (headers and notes only): ${describeNotes(dump)}; no log\n`);
           process.exitCode = 1;
           return;
         }
@@ -60,20 +62,33 @@ export function register(program: Command, io: RunIO): void {
         bar?.stop();
         if (flags.stats) {
           const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-          io.stderr(`crashlog: stats: format ${dump.format}, ${dump.phys.bytesRead} bytes read, ${dump.phys.pagesRead} pages read, ${ms.toFixed(1)} ms\n`);
+          io.stderr(`crashlog: stats: format ${dump.format}, ${dump.phys.bytesRead} bytes read, ${dump.phys.pagesRead} pages read${dump.spilledBytes === undefined ? '' : `, ${dump.spilledBytes} bytes copied to a temporary file first`}, ${ms.toFixed(1)} ms\n`);
         }
         await dump.close();
       }
     });
 }
 
+/** What a slim dump's notes say: release, crash time, and each CPU's pid and instruction pointer. */
+export function describeNotes(d: Pick<OpenDump, 'release' | 'crashTime' | 'cpus'>): string {
+  const parts = [`release ${d.release ?? 'unknown'}`];
+  if (d.crashTime) parts.push(`crashed at ${d.crashTime.toISOString()}`);
+  for (const c of d.cpus) parts.push(`cpu ${c.cpu}${c.pid !== undefined ? ` pid ${c.pid}` : ''}${c.ip !== undefined ? ` ip 0x${c.ip.toString(16)}` : ''}`);
+  return parts.join(', ');
+}
+
+/** Whether to draw the bar: stderr is a terminal and the input is large (a file of known size). */
+export function wantProgress(stderrIsTTY: boolean | undefined, size: number | undefined): boolean {
+  return stderrIsTTY === true && size !== undefined && size >= PROGRESS_MIN_BYTES;
+}
+
 /** A bar on stderr for large inputs on a terminal only (bytes read of the file's size). */
-function startProgress(path: string, dump: { phys: { bytesRead: number } }): cliProgress.SingleBar | undefined {
-  if (!process.stderr.isTTY || path === '-') return undefined;
-  let size = 0;
-  try { size = statSync(path).size; } catch { return undefined; }
-  if (size < PROGRESS_MIN_BYTES) return undefined;
+async function startProgress(path: string, dump: { phys: { bytesRead: number } }): Promise<SingleBar | undefined> {
+  let size: number | undefined;
+  try { size = path === '-' ? undefined : statSync(path).size; } catch { size = undefined; }
+  if (!wantProgress(process.stderr.isTTY, size)) return undefined;
+  const cliProgress = (await import('cli-progress')).default; // loaded only when drawn
   const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'reading {bar} {value}/{total} bytes', clearOnComplete: true }, cliProgress.Presets.shades_classic);
-  bar.start(size, dump.phys.bytesRead);
+  bar.start(size!, dump.phys.bytesRead);
   return bar;
 }

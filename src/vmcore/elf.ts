@@ -9,7 +9,8 @@ import { PageUnavailable, type VirtMemory } from './types.js';
 
 const PT_LOAD = 1;
 const PT_NOTE = 4;
-const MAX_PHDRS = 1 << 16;
+const MAX_PHDRS = 1 << 20; // a count of this many headers is 56 MiB: more is damage
+const PN_XNUM = 0xffff;
 const MAX_NOTE_BYTES = 16 << 20;
 const MACHINES: Record<number, string> = { 62: 'x86_64', 183: 'arm64', 3: 'i386', 40: 'arm' };
 
@@ -33,7 +34,7 @@ export async function readElfCore(src: ByteSource, problems: Problem[], avoid: b
   const arch = MACHINES[v.getUint16(18, le)] ?? `e_machine ${v.getUint16(18, le)}`;
   const phoff = is64 ? Number(v.getBigUint64(32, le)) : v.getUint32(28, le);
   const phentsize = v.getUint16(is64 ? 54 : 42, le);
-  const phnum = getSafeBound(v.getUint16(is64 ? 56 : 44, le), MAX_PHDRS, 'e_phnum', src.path, is64 ? 56 : 44);
+  const phnum = getSafeBound(await programHeaderCount(src, v, is64, le), MAX_PHDRS, 'e_phnum', src.path, is64 ? 56 : 44);
   if (phentsize < (is64 ? 56 : 32)) throw new FormatError(src.path, is64 ? 54 : 42, `e_phentsize ${phentsize} too small`);
   const ph = await src.read(phoff, phnum * phentsize);
   if (ph.length < phnum * phentsize) throw new FormatError(src.path, phoff, 'program headers past the end of the file');
@@ -96,6 +97,20 @@ export async function readElfCore(src: ByteSource, problems: Problem[], avoid: b
     },
   } : undefined;
   return { is64, arch, segments, notes, phys, virt };
+}
+
+/**
+ * e_phnum, or with PN_XNUM (0xffff: more segments than 16 bits count, as the kernel writes
+ * /proc/vmcore of a machine with very many memory ranges) section header 0's sh_info.
+ */
+async function programHeaderCount(src: ByteSource, v: DataView, is64: boolean, le: boolean): Promise<number> {
+  const n = v.getUint16(is64 ? 56 : 44, le);
+  if (n !== PN_XNUM) return n;
+  const shoff = is64 ? Number(v.getBigUint64(40, le)) : v.getUint32(32, le);
+  if (shoff === 0) throw new FormatError(src.path, is64 ? 56 : 44, 'e_phnum is PN_XNUM but there is no section header 0 with the count');
+  const sh = await src.read(shoff, is64 ? 64 : 40);
+  if (sh.length < (is64 ? 48 : 32)) throw new FormatError(src.path, shoff, 'section header 0 past the end of the file');
+  return dv(sh).getUint32(is64 ? 44 : 28, le);
 }
 
 function findSeg(segs: Segment[], a: bigint, key: 'paddr' | 'vaddr'): Segment | undefined {

@@ -3,9 +3,8 @@
 // { int64 offset; int64 buf_size } (big-endian) each followed by buf_size bytes that belong
 // at `offset` of the real kdump file; offset -1 ends it (makedumpfile.h
 // makedumpfile_data_header, END_FLAG_FLAT_HEADER). We index the records in one pass and
-// read the logical file through the index; a pipe is first restored into a sparse temp file.
-import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+// read the logical file through the index; a pipe is first spilled to a sparse temp file
+// (spill.ts) and indexed the same way.
 import type { Problem } from '../model/index.js';
 import { FormatError } from '../util/errors.js';
 import { cstr, type ByteSource } from './source.js';
@@ -13,7 +12,8 @@ import { cstr, type ByteSource } from './source.js';
 export const FLAT_HEADER_SIZE = 4096;
 const MAX_RECORDS = 1 << 26;
 const MAX_CHUNK = 1 << 30;
-const WINDOW = 1 << 20;
+const WINDOW = 4096; // read at a header after a tiny record: the next few headers are near
+const SMALL_RECORD = 256; // after a record at least this long, read only the next header
 
 export function isFlattened(head: Uint8Array): boolean {
   return head.length >= 16 && cstr(head, 0, 16) === 'makedumpfile';
@@ -41,9 +41,16 @@ export class FlatSource implements ByteSource {
     let win: Uint8Array = new Uint8Array(0);
     let winPos = 0;
     let size = 0;
+    let lastLen = 0;
     for (;;) {
       if (dest.length >= MAX_RECORDS) throw new FormatError(inner.path, pos, `more than ${MAX_RECORDS} flattened records`);
-      if (pos < winPos || pos + 16 > winPos + win.length) { win = await inner.read(pos, WINDOW); winPos = pos; }
+      // Only the 16-byte headers are needed: after a record of SMALL_RECORD bytes or more,
+      // read just the next header (seeking over the data); through tiny records, a window.
+      if (pos < winPos || pos + 16 > winPos + win.length) {
+        const want = lastLen >= SMALL_RECORD ? 16 : WINDOW;
+        win = inner.readSync ? inner.readSync(pos, want) : await inner.read(pos, want);
+        winPos = pos;
+      }
       if (pos + 16 > winPos + win.length) { problems.push({ path: inner.path, offset: pos, message: 'flattened stream ends without its end marker' }); break; }
       const v = new DataView(win.buffer, win.byteOffset + pos - winPos, 16);
       const off = v.getBigInt64(0, false);
@@ -54,6 +61,7 @@ export class FlatSource implements ByteSource {
       dest.push(Number(off)); src.push(pos + 16); len.push(Number(n));
       size = Math.max(size, Number(off + n));
       pos += 16 + Number(n);
+      lastLen = Number(n);
     }
     return new FlatSource(inner, Float64Array.from(dest), Float64Array.from(src), Float64Array.from(len), size);
   }
@@ -79,45 +87,5 @@ export class FlatSource implements ByteSource {
       out.set(b, s - pos);
     }
     return out;
-  }
-}
-
-/** Restore a flattened stream (a pipe) into `tmpPath`, sparse; returns the logical size. */
-export async function restoreFlatStream(input: Readable, tmpPath: string): Promise<number> {
-  const fh = await open(tmpPath, 'w+', 0o600);
-  try {
-    let buf: Buffer = Buffer.alloc(0);
-    let headerDone = false;
-    let need: { off: number; left: number } | undefined;
-    let size = 0;
-    for await (const chunk of input) {
-      buf = buf.length ? Buffer.concat([buf, chunk as Buffer]) : (chunk as Buffer);
-      for (;;) {
-        if (!headerDone) {
-          if (buf.length < FLAT_HEADER_SIZE) break;
-          if (!isFlattened(buf)) throw new FormatError(tmpPath, 0, 'no makedumpfile flattened signature on the stream');
-          buf = buf.subarray(FLAT_HEADER_SIZE); headerDone = true;
-        }
-        if (need) {
-          const n = Math.min(need.left, buf.length);
-          if (n === 0) break;
-          await fh.write(buf, 0, n, need.off);
-          need.off += n; need.left -= n; buf = buf.subarray(n);
-          if (need.left === 0) need = undefined;
-          continue;
-        }
-        if (buf.length < 16) break;
-        const off = buf.readBigInt64BE(0);
-        const n = buf.readBigInt64BE(8);
-        buf = buf.subarray(16);
-        if (off === -1n) return size;
-        if (off < 0n || n < 0n || n > BigInt(MAX_CHUNK)) throw new FormatError(tmpPath, undefined, `bad flattened record (offset ${off}, size ${n})`);
-        need = { off: Number(off), left: Number(n) };
-        size = Math.max(size, Number(off + n));
-      }
-    }
-    return size;
-  } finally {
-    await fh.close();
   }
 }

@@ -3,8 +3,6 @@
 // then one page_desc per dumpable page in pfn order. QEMU's dump-guest-memory -z writes
 // the same layout (qemu dump/dump.c).
 import { inflateSync } from 'node:zlib';
-import { decompress as zstdDecompress } from 'fzstd';
-import snappy from 'snappyjs';
 import type { Problem } from '../model/index.js';
 import { FormatError, getSafeBound } from '../util/errors.js';
 import { lzo1xDecompress } from './lzo.js';
@@ -91,6 +89,7 @@ export async function readKdump(src: ByteSource, problems: Problem[], avoid: big
       if (size > blockSize || off < 0) throw new PageUnavailable(pa, 'corrupt', `page descriptor at 0x${dOff.toString(16)}: size ${size}`);
       const data = await src.read(off, size);
       if (data.length < size) throw new PageUnavailable(pa, 'excluded', 'page data past the end of the file (incomplete dump)');
+      await loadCodecs(flags);
       return decodePage(data, flags, blockSize, pa);
     },
   };
@@ -109,12 +108,23 @@ async function region(src: ByteSource, off: bigint, size: bigint, what: string, 
   return src.read(Number(off), Number(size));
 }
 
+// The zstd and snappy decoders load on the first page that needs them: most dumps are
+// zlib, and every crashlog command loads this module (backends/vmcore).
+let zstd: typeof import('fzstd') | undefined;
+let snappy: typeof import('snappyjs').default | undefined;
+async function loadCodecs(flags: number): Promise<void> {
+  if (flags & DUMP_DH_COMPRESSED_ZLIB) return;
+  if (flags & DUMP_DH_COMPRESSED_ZSTD) zstd ??= await import('fzstd');
+  else if (flags & DUMP_DH_COMPRESSED_SNAPPY) snappy ??= (await import('snappyjs')).default;
+}
+
+/** One page's data as its page_desc flags say it is stored (loadCodecs(flags) first). */
 export function decodePage(data: Uint8Array, flags: number, pageSize: number, pa: bigint): Uint8Array {
   try {
     let out: Uint8Array;
     if (flags & DUMP_DH_COMPRESSED_ZLIB) out = inflateSync(data, { maxOutputLength: pageSize });
-    else if (flags & DUMP_DH_COMPRESSED_ZSTD) out = zstdDecompress(data, new Uint8Array(pageSize));
-    else if (flags & DUMP_DH_COMPRESSED_SNAPPY) out = snappy.uncompress(data, pageSize) as Uint8Array;
+    else if (flags & DUMP_DH_COMPRESSED_ZSTD) out = zstd!.decompress(data, new Uint8Array(pageSize));
+    else if (flags & DUMP_DH_COMPRESSED_SNAPPY) out = snappy!.uncompress(data, pageSize);
     else if (flags & DUMP_DH_COMPRESSED_LZO) out = lzo1xDecompress(data, pageSize);
     else out = data;
     if (out.length !== pageSize) throw new Error(`decoded to ${out.length} bytes, not ${pageSize}`);

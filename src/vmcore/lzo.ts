@@ -1,7 +1,9 @@
 // LZO1X decompression (the format of lib/lzo/lzo1x_decompress_safe.c, which makedumpfile's
-// -l pages use via liblzo2's lzo1x_decompress_safe). No well-kept pure-JS decoder exists on
-// npm (the packages there are native bindings), so this is the safe decoder, by hand:
-// every input and output position is bounds-checked; output never exceeds `maxOut`.
+// -l pages use via liblzo2's lzo1x_decompress_safe). npm has no well-kept decoder for Node:
+// `lzo` is a native binding (node-gyp), `lzo-decompress` a little-used port (~500
+// downloads a month), `lzo-wasm` FFmpeg's decoder built for browsers (0.0.x). So this is
+// the safe decoder, by hand: every input and output position is bounds-checked; output
+// never exceeds `maxOut`; tested on pages makedumpfile -l wrote (test/vmcore/lzo-pages).
 
 export class LzoError extends Error {
   override name = 'LzoError';

@@ -18,7 +18,7 @@ const CACHE_PAGES = 64;
 export class PagedMemory implements PhysMemory {
   pagesRead = 0;
   private readonly cache = new Map<bigint, Uint8Array>();
-  private readonly avoid: Set<bigint>;
+  private readonly offLimits: Set<bigint>; // pfns never read
 
   constructor(
     readonly pageSize: number,
@@ -27,16 +27,24 @@ export class PagedMemory implements PhysMemory {
     private readonly problems: Problem[],
     avoid: bigint[] = [],
   ) {
-    this.avoid = new Set(avoid.map((a) => a / BigInt(pageSize)));
+    this.offLimits = new Set(avoid.map((a) => a / BigInt(pageSize)));
   }
 
   get bytesRead(): number {
     return this.src.bytesRead;
   }
 
+  avoid(paddr: bigint): boolean {
+    const pfn = paddr / BigInt(this.pageSize);
+    if (this.offLimits.has(pfn)) return false;
+    this.offLimits.add(pfn);
+    this.cache.delete(pfn);
+    return true;
+  }
+
   has(paddr: bigint): boolean {
     const pfn = paddr / BigInt(this.pageSize);
-    return !this.avoid.has(pfn) && this.store.has(pfn);
+    return !this.offLimits.has(pfn) && this.store.has(pfn);
   }
 
   async read(paddr: bigint, length: number): Promise<Uint8Array> {
@@ -57,7 +65,7 @@ export class PagedMemory implements PhysMemory {
   }
 
   private async page(pfn: bigint, paddr: bigint): Promise<Uint8Array> {
-    if (this.avoid.has(pfn)) throw new PageUnavailable(paddr, 'avoided');
+    if (this.offLimits.has(pfn)) throw new PageUnavailable(paddr, 'avoided');
     const hit = this.cache.get(pfn);
     if (hit) return hit;
     let p: Uint8Array;

@@ -35,10 +35,18 @@ export async function openDump(path: string, opts: OpenDumpOptions = {}): Promis
       f = await InputFile.open(spilled.path);
       head = await f.read(0, 64);
     }
-    const info = await openInner(path, new FileSource(f), head, opts);
+    const src = new FileSource(f);
+    let info;
+    try {
+      info = await openInner(path, src, head, opts);
+    } catch (err) {
+      src.closeSync();
+      throw err;
+    }
+    if (spilled) info.spilledBytes = spilled.size;
     const file = f;
     const tmp = spilled;
-    return { ...info, close: async () => { await file.close(); await tmp?.dispose(); } };
+    return { ...info, close: async () => { src.closeSync(); await file.close(); await tmp?.dispose(); } };
   } catch (err) {
     await f.close().catch(() => undefined);
     await spilled?.dispose();
@@ -86,7 +94,9 @@ function finish(path: string, format: DumpFormat, arch: string, notes: NoteFacts
     const ct = Number(info.vmcoreinfo.get('CRASHTIME'));
     if (Number.isFinite(ct) && ct > 0) info.crashTime = new Date(ct * 1000);
   }
-  if (notes.noCoredumpReason) { info.noCoredumpReason = notes.noCoredumpReason; info.format = 'slim'; }
+  // A slim dump is one without memory; the reason note alone does not stop us reading
+  // whatever memory the dump does carry (the log's pages, say).
+  if (notes.noCoredumpReason) info.noCoredumpReason = notes.noCoredumpReason;
   if (notes.qemu && !info.vmcoreinfo?.has('CRASHTIME')) info.live = true;
   return info;
 }

@@ -37,6 +37,8 @@ export interface PhysMemory {
    * not yet read, EIO).
    */
   has(paddr: bigint): boolean;
+  /** Never read the page holding `paddr` from now on; false if it already was off limits. */
+  avoid(paddr: bigint): boolean;
   /** Page size of the dumped machine (kdump header block_size, VMCOREINFO PAGESIZE, or 4096). */
   readonly pageSize: number;
   /** Bytes read from the dump file so far (for --stats). */
@@ -83,6 +85,8 @@ export interface DumpInfo {
   phys: PhysMemory;
   /** Present when the dump's segments carry kernel virtual addresses (kexec /proc/vmcore). */
   virt?: VirtMemory;
+  /** Bytes copied to a temporary file first (a pipe on stdin, a gzip-compressed dump). */
+  spilledBytes?: number;
   /** Damage found while opening (and, appended later, while reading pages). */
   problems: Problem[];
 }

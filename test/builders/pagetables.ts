@@ -6,6 +6,7 @@ import { PageUnavailable, type DumpInfo, type PhysMemory } from '../../src/vmcor
 export class MapMemory implements PhysMemory {
   readonly pages = new Map<bigint, Uint8Array>();
   readonly unreadable = new Set<bigint>();
+  readonly avoided = new Set<bigint>();
   bytesRead = 0;
   pagesRead = 0;
   readonly touched = new Set<bigint>();
@@ -27,7 +28,14 @@ export class MapMemory implements PhysMemory {
 
   has(paddr: bigint): boolean {
     const pfn = paddr / BigInt(this.pageSize);
-    return this.pages.has(pfn) && !this.unreadable.has(pfn);
+    return this.pages.has(pfn) && !this.unreadable.has(pfn) && !this.avoided.has(pfn);
+  }
+
+  avoid(paddr: bigint): boolean {
+    const pfn = paddr / BigInt(this.pageSize);
+    if (this.avoided.has(pfn)) return false;
+    this.avoided.add(pfn);
+    return true;
   }
 
   async read(paddr: bigint, length: number): Promise<Uint8Array> {
@@ -39,6 +47,7 @@ export class MapMemory implements PhysMemory {
       const n = Math.min(length - done, this.pageSize - at);
       if (!this.pages.has(pfn)) throw new PageUnavailable(a, 'excluded');
       if (this.unreadable.has(pfn)) throw new PageUnavailable(a, 'io');
+      if (this.avoided.has(pfn)) throw new PageUnavailable(a, 'avoided');
       out.set(this.pages.get(pfn)!.subarray(at, at + n), done);
       this.touched.add(pfn);
       this.bytesRead += n;

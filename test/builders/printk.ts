@@ -54,6 +54,8 @@ export interface RingLayout {
   dataVaddr: bigint; dataPaddr: bigint; // the text ring: any mapping the test made
   countBits: number; sizeBits: number;
   firstId?: bigint;
+  /** Kernel-image address → physical (default x86_64's text map with physBase; arm64: v - kimage_voffset). */
+  imagePhys?: (v: bigint) => bigint;
 }
 
 /**
@@ -119,16 +121,21 @@ export function writeRingbuffer(mem: MapMemory, L: RingLayout, records: SynthRec
   putU64(ring, 56, L.dataVaddr);
   putU64(ring, 64, head);
   putU64(ring, 72, placed[first]?.begin ?? 0n);
-  mem.write(phys(L.ringVaddr, L.physBase), ring);
-  mem.u64(phys(L.prbSym, L.physBase), L.ringVaddr);
-  mem.write(phys(L.descsVaddr, L.physBase), desc);
-  mem.write(phys(L.infosVaddr, L.physBase), info);
+  const P = L.imagePhys ?? ((v: bigint) => phys(v, L.physBase));
+  mem.write(P(L.ringVaddr), ring);
+  mem.u64(P(L.prbSym), L.ringVaddr);
+  mem.write(P(L.descsVaddr), desc);
+  mem.write(P(L.infosVaddr), info);
   mem.write(L.dataPaddr, data);
   return placed.slice(first).map((p) => p.rec);
 }
 
-/** struct printk_log records in *log_buf, wrapping with a zero-length record. */
-export function writePrintkLog(mem: MapMemory, physBase: bigint, syms: { log_buf: bigint; log_buf_len: bigint; log_first_idx: bigint; log_next_idx: bigint }, bufVaddr: bigint, bufLen: number, records: SynthRecord[], startIdx = 0): void {
+/**
+ * struct printk_log records in *log_buf, wrapping with a zero-length record. The buffer is
+ * the static __log_buf in the text map, or (bufPaddr given: log_buf_len= at boot) a
+ * memblock allocation the test maps in the direct map.
+ */
+export function writePrintkLog(mem: MapMemory, physBase: bigint, syms: { log_buf: bigint; log_buf_len: bigint; log_first_idx: bigint; log_next_idx: bigint }, bufVaddr: bigint, bufLen: number, records: SynthRecord[], startIdx = 0, bufPaddr?: bigint): void {
   const buf = new Uint8Array(bufLen);
   let idx = startIdx;
   for (const rec of records) {
@@ -146,7 +153,7 @@ export function writePrintkLog(mem: MapMemory, physBase: bigint, syms: { log_buf
     buf.set(text, idx + 20);
     idx += len;
   }
-  mem.write(phys(bufVaddr, physBase), buf);
+  mem.write(bufPaddr ?? phys(bufVaddr, physBase), buf);
   mem.u64(phys(syms.log_buf, physBase), bufVaddr);
   mem.u64(phys(syms.log_buf_len, physBase), BigInt(bufLen));
   mem.u64(phys(syms.log_first_idx, physBase), BigInt(startIdx));

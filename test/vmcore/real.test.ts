@@ -47,10 +47,6 @@ describe('real x86_64 kdump dumps (container side)', () => {
         else expect(d.live).toBe(true); // QEMU dump-guest-memory: no panic, no CRASHTIME
         expect(d.problems).toEqual([]);
         await checkPrb(d);
-        if (item === 'kdump-oops-panic') {
-          // dump level 31 excludes free/zero pages: page 0 is not in the dump
-          expect(d.phys.has(0n) || !d.phys.has(0n)).toBe(true);
-        }
       } finally {
         await d.close();
       }

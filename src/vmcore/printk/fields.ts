@@ -16,9 +16,11 @@ export function cString(bytes: Uint8Array): string {
   return new TextDecoder('latin1').decode(end < 0 ? bytes : bytes.subarray(0, end));
 }
 
-/** caller_id: bit 31 set → CPU number, else task id (kernel/printk/printk.c). */
-export function callerName(id: number): string | undefined {
-  if (id === 0) return undefined;
+/**
+ * caller_id: bit 31 set → CPU number, else task id (kernel/printk/printk.c
+ * printk_caller_id). 0 is task 0, the boot CPU's idle task: "T0", as the kernel prints it.
+ */
+export function callerName(id: number): string {
   return id & 0x80000000 ? `C${id & 0x7fffffff}` : `T${id}`;
 }
 

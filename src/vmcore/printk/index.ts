@@ -7,6 +7,7 @@ import { readPlainLog } from './plain.js';
 import { readRingbuffer } from './ringbuffer.js';
 import { readPrintkLogRecords } from './structured.js';
 import type { LogItem, PrintkEra, PrintkOptions } from './types.js';
+import { PoisonWatch } from './mce.js';
 import { PrintkError, VirtReader } from './virt.js';
 
 export type { LogEntry, LogGap, LogItem, PrintkEra, PrintkOptions } from './types.js';
@@ -26,7 +27,13 @@ export async function* readPrintkLog(dump: DumpInfo, opts: PrintkOptions = {}): 
   if (!era) throw new PrintkError('VMCOREINFO has neither SYMBOL(prb) nor SYMBOL(log_buf)');
   const mem = new VirtReader(dump);
   const max = opts.maxRecords ?? MAX_RECORDS;
-  if (era === 'ringbuffer') yield* readRingbuffer(dump, mem, symbol(dump, 'prb')!, max);
-  else if (era === 'printk_log') yield* readPrintkLogRecords(dump, mem, max);
-  else yield* readPlainLog(dump, mem, max);
+  const items = era === 'ringbuffer' ? readRingbuffer(dump, mem, symbol(dump, 'prb')!, max)
+    : era === 'printk_log' ? readPrintkLogRecords(dump, mem, max)
+    : readPlainLog(dump, mem, max);
+  // Pages the log says are poisoned are put off limits before the next record is read.
+  const poison = new PoisonWatch(dump);
+  for await (const item of items) {
+    yield item;
+    if (item.kind === 'entry') poison.line(item.text);
+  }
 }

@@ -6,7 +6,7 @@
 import type { DumpInfo } from '../types.js';
 import { textFields, callerName, cString, off, size } from './fields.js';
 import type { LogItem } from './types.js';
-import { ArrayReader, overlaps, PrintkError, type VirtReader } from './virt.js';
+import { ArrayReader, LazyRegion, PrintkError, type VirtReader } from './virt.js';
 
 const DESC_FLAGS_SHIFT = 62n; // DESC_SV_BITS - 2
 const DESC_ID_MASK = (1n << 62n) - 1n;
@@ -47,8 +47,7 @@ export async function* readRingbuffer(dump: DumpInfo, mem: VirtReader, prbSym: b
   const subLen = Number(dump.vmcoreinfo?.get('LENGTH(printk_info_subsystem)') ?? 16);
   const devLen = Number(dump.vmcoreinfo?.get('LENGTH(printk_info_device)') ?? 48);
 
-  const ring = await mem.region(data, dataSize);
-  for (const g of ring.gaps) yield { kind: 'gap', ...g };
+  const ring = new LazyRegion(mem, data, dataSize);
 
   // ids tail..head; more than the ring holds means damage: read the newest `count`
   const head = headId & DESC_ID_MASK;
@@ -83,9 +82,10 @@ export async function* readRingbuffer(dump: DumpInfo, mem: VirtReader, prbSym: b
             textLen = Math.max(0, next - begin);
             truncated = true;
           }
-          const lost = overlaps(ring.gaps, data, begin, textLen);
-          if (lost) truncated = true;
-          raw = ring.bytes.subarray(begin, begin + textLen);
+          const t = await ring.get(begin, textLen);
+          if (t.lost) truncated = true;
+          raw = t.bytes;
+          for (const g of ring.takeGaps()) yield { kind: 'gap', ...g };
         }
         const flagsLevel = iv.getUint8(lenOff + 3);
         const device = devOff === undefined ? undefined : {

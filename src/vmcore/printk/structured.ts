@@ -5,7 +5,7 @@ import type { DumpInfo } from '../types.js';
 import { symbol } from '../translate/types.js';
 import { textFields, callerName, off, size } from './fields.js';
 import type { LogItem } from './types.js';
-import { overlaps, PrintkError, type VirtReader } from './virt.js';
+import { LazyRegion, PrintkError, type VirtReader } from './virt.js';
 
 const LOG_CONT = 8;
 
@@ -26,34 +26,38 @@ export async function* readPrintkLogRecords(dump: DumpInfo, mem: VirtReader, max
   const lenOff = off(dump, `${s}.len`);
   const textLenOff = off(dump, `${s}.text_len`);
   const callerOff = dump.vmcoreinfo?.has(`OFFSET(${s}.caller_id)`) ? off(dump, `${s}.caller_id`) : undefined;
-  const r = await mem.region(buf, len);
-  for (const g of r.gaps) yield { kind: 'gap', ...g };
-  const v = new DataView(r.bytes.buffer);
+  const r = new LazyRegion(mem, buf, len);
   let seq = 0n;
   let consumed = 0;
   for (let n = 0; idx !== nextIdx && n < maxRecords; n++) {
     // no room for a header: the kernel wrapped here (log_store keeps a header's room, so
     // this is the zero-length record's place or damage; either way go on at 0)
-    const recLen = idx + hdr > len ? 0 : v.getUint16(idx + lenOff, true);
+    const head = idx + hdr > len ? undefined : await r.get(idx, hdr);
+    for (const g of r.takeGaps()) yield { kind: 'gap', ...g };
+    if (head?.lost) throw new PrintkError(`printk_log header at index ${idx} of log_buf is unreadable`);
+    const v = head && new DataView(head.bytes.buffer, head.bytes.byteOffset, hdr);
+    const recLen = v ? v.getUint16(lenOff, true) : 0;
     if (recLen === 0) {
       if (idx === 0) throw new PrintkError(`zero-length printk_log at index 0 of log_buf`);
       idx = 0;
       continue;
     }
-    if (recLen < hdr) throw new PrintkError(`printk_log at index ${idx}: len ${recLen} shorter than its header`);
-    const textLen = Math.min(v.getUint16(idx + textLenOff, true), len - idx - hdr);
-    const flagsLevel = v.getUint8(idx + textLenOff + 5);
+    if (recLen < hdr || !v) throw new PrintkError(`printk_log at index ${idx}: len ${recLen} shorter than its header`);
+    const textLen = Math.min(v.getUint16(textLenOff, true), len - idx - hdr);
+    const flagsLevel = v.getUint8(textLenOff + 5);
+    const text = await r.get(idx + hdr, textLen);
+    for (const g of r.takeGaps()) yield { kind: 'gap', ...g };
     yield {
       kind: 'entry',
       seq: seq++,
-      tsNs: v.getBigUint64(idx + tsOff, true),
-      facility: v.getUint8(idx + textLenOff + 4),
+      tsNs: v.getBigUint64(tsOff, true),
+      facility: v.getUint8(textLenOff + 4),
       level: flagsLevel >> 5,
       cont: (flagsLevel & LOG_CONT) !== 0 || undefined,
-      ...textFields(r.bytes.subarray(idx + hdr, idx + hdr + textLen)),
-      caller: callerOff === undefined ? undefined : callerName(v.getUint32(idx + callerOff, true)),
+      ...textFields(text.bytes),
+      caller: callerOff === undefined ? undefined : callerName(v.getUint32(callerOff, true)),
       vaddr: buf + BigInt(idx),
-      truncated: overlaps(r.gaps, buf, idx, hdr + textLen) ? true : undefined,
+      truncated: text.lost || undefined,
     };
     idx += recLen;
     consumed += recLen;

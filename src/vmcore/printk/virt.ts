@@ -76,6 +76,53 @@ export function overlaps(gaps: Gap[], base: bigint, start: number, length: numbe
   return gaps.find((g) => g.vaddr < b && g.vaddr + BigInt(g.length) > a);
 }
 
+/**
+ * A large region (the text data ring, log_buf) read page by page as records need it, so
+ * a page put off limits while reading (printk/mce.ts) is not read after. Unreadable parts
+ * are reported once each through takeGaps().
+ */
+export class LazyRegion {
+  private readonly chunks = new Map<number, VirtBytes>();
+  private pending: Gap[] = [];
+  private readonly chunk: number;
+  constructor(private readonly mem: VirtReader, readonly base: bigint, readonly length: number) {
+    if (length < 0 || length > MAX_REGION) throw new RangeError(`region of ${length} bytes at 0x${base.toString(16)} exceeds ${MAX_REGION}`);
+    this.chunk = mem.dump.phys.pageSize;
+  }
+
+  /** `len` bytes at offset `start` (clipped to the region); `lost` if part was unreadable. */
+  async get(start: number, len: number): Promise<{ bytes: Uint8Array; lost: boolean }> {
+    const end = Math.min(this.length, start + Math.max(0, len));
+    const out = new Uint8Array(Math.max(0, end - start));
+    let lost = false;
+    for (let c = Math.floor(start / this.chunk); c * this.chunk < end; c++) {
+      const at = c * this.chunk;
+      let r = this.chunks.get(c);
+      if (!r) {
+        r = await this.mem.region(this.base + BigInt(at), Math.min(this.chunk, this.length - at));
+        this.chunks.set(c, r);
+        for (const g of r.gaps) {
+          const prev = this.pending.at(-1);
+          if (prev && prev.vaddr + BigInt(prev.length) === g.vaddr && prev.reason === g.reason) prev.length += g.length;
+          else this.pending.push({ ...g });
+        }
+      }
+      const from = Math.max(start, at);
+      const to = Math.min(end, at + r.bytes.length);
+      out.set(r.bytes.subarray(from - at, to - at), from - start);
+      if (overlaps(r.gaps, this.base, from, to - from)) lost = true;
+    }
+    return { bytes: out, lost };
+  }
+
+  /** Gaps found since the last call. */
+  takeGaps(): Gap[] {
+    const g = this.pending;
+    this.pending = [];
+    return g;
+  }
+}
+
 const BATCH = 256;
 
 /** Elements of a kernel array read BATCH at a time (descs, infos), gaps per element. */
