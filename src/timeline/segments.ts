@@ -43,12 +43,14 @@ export function cutSegments(input: number, messages: readonly KernelMessage[]): 
     const record = recordKey(m);
     const banner = isBanner(m);
     // Firmware chatter before the banner (no kernel time yet) is part of the boot it precedes.
-    if (cur && banner && lastTs === undefined && record === lastRecord) cur.banner = true;
+    if (cur && banner && (lastTs === undefined || lastTs === 0n) && record === lastRecord) cur.banner = true;
     const newBoot =
       !cur ||
       record !== lastRecord ||
       (m.boot !== undefined && m.boot !== cur.boot) ||
-      (banner && lastTs !== undefined) ||
+      // arm64 prints "Booting Linux on physical CPU" at 0.000000 before the banner: the clock
+      // must have moved for a banner to start another boot.
+      (banner && lastTs !== undefined && lastTs > 0n) ||
       (m.tsNs !== undefined && lastTs !== undefined && m.tsNs + CLOCK_BACK_NS < lastTs);
     if (newBoot) {
       cur = { input, messages: [], banner };
