@@ -1,7 +1,7 @@
 // `crashlog collect`: archive what the previous boot left, then print its verdict.
 import type { Command } from 'commander';
 import type { RunIO } from '../cli.js';
-import { collect, loadConfig, sendToJournal, SOURCE_KINDS, type SourceKind, type SourceSpec } from '../collect/index.js';
+import type { SourceKind, SourceSpec } from '../collect/index.js';
 import { ApplicationError } from '../util/errors.js';
 
 interface CollectFlags {
@@ -17,9 +17,9 @@ interface CollectFlags {
 }
 
 /** Sources from the config, each overridden by its flag ("none" leaves it out). */
-function sourceSpecs(fromConfig: Partial<Record<SourceKind, string>>, flags: CollectFlags): SourceSpec[] {
+function sourceSpecs(kinds: readonly SourceKind[], fromConfig: Partial<Record<SourceKind, string>>, flags: CollectFlags): SourceSpec[] {
   const specs: SourceSpec[] = [];
-  for (const kind of SOURCE_KINDS) {
+  for (const kind of kinds) {
     const flag = flags[kind];
     if (flag === 'none') continue;
     const path = flag ?? fromConfig[kind];
@@ -43,11 +43,12 @@ export function register(program: Command, io: RunIO): void {
     .option('--json', 'print one JSON line per new incident (with a signature) instead of the text verdict')
     .option('--journal', 'also write a structured entry per new incident to the systemd journal')
     .action(async (flags: CollectFlags) => {
+      const { collect, loadConfig, sendToJournal, SOURCE_KINDS } = await import('../collect/index.js');
       const config = loadConfig(flags.config);
       if (flags.keep !== undefined && !/^\d{1,6}$/.test(flags.keep)) throw new ApplicationError(`--keep ${flags.keep}: expected a count`, 2);
       const result = await collect({
         archive: flags.archive ?? config.archive,
-        sources: sourceSpecs(config.sources, flags),
+        sources: sourceSpecs(SOURCE_KINDS, config.sources, flags),
         unlink: flags.unlink ?? config.unlink,
         keep: flags.keep !== undefined ? Number(flags.keep) : config.keep,
       });

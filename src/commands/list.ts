@@ -1,7 +1,6 @@
 // `crashlog list`: the incidents in the archive, one line each.
 import type { Command } from 'commander';
 import type { RunIO } from '../cli.js';
-import { listArchive, loadConfig } from '../collect/index.js';
 
 export function register(program: Command, io: RunIO): void {
   program
@@ -10,7 +9,8 @@ export function register(program: Command, io: RunIO): void {
     .option('--config <file>', 'config file (default /etc/crashlog.conf, if present)')
     .option('--archive <dir>', 'archive folder (default /var/lib/crashlog)')
     .option('--json', 'one JSON line per incident')
-    .action((flags: { config?: string; archive?: string; json?: boolean }) => {
+    .action(async (flags: { config?: string; archive?: string; json?: boolean }) => {
+      const { listArchive, loadConfig } = await import('../collect/index.js');
       const dir = flags.archive ?? loadConfig(flags.config).archive;
       const { rows, notes } = listArchive(dir);
       for (const n of notes) io.stderr(`crashlog: ${n}\n`);

@@ -1,12 +1,7 @@
 import type { Command } from 'commander';
 import type { RunIO } from '../cli.js';
-import { analyze } from '../analyze.js';
-import { renderHtml } from '../report/html.js';
-import { renderText } from '../report/text.js';
-import { stringifyJson, toJsonReport } from '../report/json.js';
 import { addInputOptions, parseReadOptions } from './options.js';
 import { ApplicationError } from '../util/errors.js';
-import { loadConfig, reportInputs } from '../collect/index.js';
 
 export function register(program: Command, io: RunIO): void {
   addInputOptions(
@@ -20,6 +15,10 @@ export function register(program: Command, io: RunIO): void {
     .option('--color', 'color the text report')
     .option('--archive [id]', 'report what crashlog collect archived, again: every entry, entry ID, or an archive or entry folder')
     .action(async (named: string[], opts: { as?: string; opt?: string[]; json?: boolean; html?: boolean; color?: boolean; archive?: string | true }) => {
+      // Loaded when the command runs: every other command starts without the whole pipeline.
+      const [{ analyze }, { renderHtml }, { renderText }, { stringifyJson, toJsonReport }, { loadConfig, reportInputs }] = await Promise.all([
+        import('../analyze.js'), import('../report/html.js'), import('../report/text.js'), import('../report/json.js'), import('../collect/index.js'),
+      ]);
       const archived = opts.archive === undefined ? [] : await reportInputs(opts.archive, () => loadConfig().archive);
       const inputs = [...named, ...archived];
       if (inputs.length === 0) {

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import type { RunIO } from '../cli.js';
-import { analyze } from '../analyze.js';
-import { renderTimeline } from '../report/timeline.js';
 import { addInputOptions, parseReadOptions } from './options.js';
 import { ApplicationError } from '../util/errors.js';
 
@@ -15,6 +13,7 @@ export function register(program: Command, io: RunIO): void {
     .option('--no-sources', 'leave out where each line came from')
     .action(async (inputs: string[], opts: { as?: string; opt?: string[]; sources: boolean }) => {
       if (inputs.length === 0) throw new ApplicationError('timeline: name at least one input', 2);
+      const [{ analyze }, { renderTimeline }] = await Promise.all([import('../analyze.js'), import('../report/timeline.js')]);
       const a = await analyze(inputs, { as: opts.as, options: parseReadOptions(opts.opt) });
       io.stdout(renderTimeline(a.timeline, { sources: opts.sources }));
       for (const i of a.inputs) for (const p of i.problems) io.stderr(`crashlog: ${p.path}${p.offset !== undefined ? `+0x${p.offset.toString(16)}` : ''}: ${p.message}\n`);
