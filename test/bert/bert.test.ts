@@ -1,30 +1,22 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bert } from '../../backends/bert/index.js';
 import { GUIDS } from '../../src/cper/layout.js';
 import { makeProbe } from '../../src/input/probe.js';
-import type { CrashRecord, Problem } from '../../src/model/index.js';
 import { bcdTimestamp, estatusBlock, memErr, SEV, structMce } from '../builders/cper.js';
 import { fixture } from '../corpus.js';
+import { readWith } from '../helpers/read.js';
+import { writeIn } from '../helpers/files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bert-'));
 const MCE = { type: GUIDS.SECTION_MCE, data: structMce({ bank: 8, status: 0xbe0000000001009fn, addr: 0x12345000n, mcgstatus: 4n, cpu: 1 }) };
 const MEM = { type: GUIDS.SEC_PLATFORM_MEM, data: memErr({ validation: 0x2n | 0x8n | 0x4000n, pa: 0xabc000n, node: 0, errorType: 2 }) };
 
-function file(name: string, bytes: Uint8Array): string {
-  const p = join(dir, name);
-  writeFileSync(p, bytes);
-  return p;
-}
+const file = (name: string, bytes: Uint8Array): string => writeIn(dir, name, bytes);
 
-async function collect(path: string) {
-  const problems: Problem[] = [];
-  const records: CrashRecord[] = [];
-  for await (const r of bert.read(path, { options: {}, problem: (p) => problems.push(p) })) records.push(r);
-  return { records, problems };
-}
+const collect = (path: string) => readWith('bert', path);
 
 describe('bert', () => {
   it('reads MCE and memory sections of v1 and v3 generic data, noted as from BERT', async () => {

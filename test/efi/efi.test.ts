@@ -5,18 +5,14 @@ import { efi } from '../../backends/efi/index.js';
 import { parseEfiDumpName } from '../../backends/efi/layout.js';
 import { listEfiVars, readEfiPart } from '../../backends/efi/read.js';
 import { makeProbe } from '../../src/input/probe.js';
-import type { CrashRecord, KernelMessage, Problem } from '../../src/model/index.js';
+import type { KernelMessage, Problem } from '../../src/model/index.js';
 import { fixture } from '../corpus.js';
+import { readWith } from '../helpers/read.js';
 
 const ITEM = fixture('efi', 'efi-oops-panic');
 const VARS = join(ITEM, 'efivars');
 
-async function collect(path: string): Promise<{ records: CrashRecord[]; problems: Problem[] }> {
-  const problems: Problem[] = [];
-  const records: CrashRecord[] = [];
-  for await (const r of efi.read(path, { options: {}, problem: (p) => problems.push(p) })) records.push(r);
-  return { records, problems };
-}
+const collect = (path: string) => readWith('efi', path);
 
 describe('efi on efi-oops-panic (OVMF, kernel 6.1)', () => {
   it('decodes every variable to exactly the bytes pstore showed for it', async () => {

@@ -1,5 +1,5 @@
 // ERST edge cases on stores built from the kernel's layouts (test/builders/cper.ts).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -7,21 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { erst } from '../../backends/erst/index.js';
 import { GUIDS } from '../../src/cper/layout.js';
 import { makeProbe } from '../../src/input/probe.js';
-import type { CrashRecord, KernelMessage, Problem } from '../../src/model/index.js';
+import type { KernelMessage } from '../../src/model/index.js';
 import { cperRecord, memErr, qemuErstStore, SEV, structMce } from '../builders/cper.js';
+import { readWith } from '../helpers/read.js';
+import { writeIn } from '../helpers/files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'erst-'));
-function file(name: string, bytes: Uint8Array): string {
-  const p = join(dir, name);
-  writeFileSync(p, bytes);
-  return p;
-}
-async function collect(path: string) {
-  const problems: Problem[] = [];
-  const records: CrashRecord[] = [];
-  for await (const r of erst.read(path, { options: {}, problem: (p) => problems.push(p) })) records.push(r);
-  return { records, problems };
-}
+const file = (name: string, bytes: Uint8Array): string => writeIn(dir, name, bytes);
+const collect = (path: string) => readWith('erst', path);
 const dmesg = (id: bigint, text: string, compressed: boolean) =>
   cperRecord({ recordId: id, sections: [{ type: compressed ? GUIDS.SECTION_DMESG_Z : GUIDS.SECTION_DMESG, data: compressed ? deflateRawSync(text) : Buffer.from(text) }] });
 

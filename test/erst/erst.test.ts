@@ -5,19 +5,15 @@ import { erst } from '../../backends/erst/index.js';
 import { dmesgPart, scanCperRecords } from '../../backends/erst/read.js';
 import { makeProbe } from '../../src/input/probe.js';
 import { parseStructMce } from '../../src/mce/struct.js';
-import type { CrashRecord, KernelMessage, MachineCheck, Problem } from '../../src/model/index.js';
+import type { KernelMessage, MachineCheck, Problem } from '../../src/model/index.js';
 import { fixture } from '../corpus.js';
+import { readWith } from '../helpers/read.js';
 
 const ITEM = fixture('erst', 'erst-mce-memory');
 const STORE = join(ITEM, 'erst-backing.bin');
 const PSTORE = join(ITEM, 'pstore');
 
-async function collect(path: string): Promise<{ records: CrashRecord[]; problems: Problem[] }> {
-  const problems: Problem[] = [];
-  const records: CrashRecord[] = [];
-  for await (const r of erst.read(path, { options: {}, problem: (p) => problems.push(p) })) records.push(r);
-  return { records, problems };
-}
+const collect = (path: string) => readWith('erst', path);
 
 describe('erst on erst-mce-memory (QEMU acpi-erst, kernel 6.1)', () => {
   it('finds the three records pstore showed, dmesg sections byte for byte', () => {

@@ -8,17 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { erst } from '../../backends/erst/index.js';
 import { scanCperRecords } from '../../backends/erst/read.js';
 import { makeProbe } from '../../src/input/probe.js';
-import type { CrashRecord, Problem } from '../../src/model/index.js';
+import type { CrashRecord } from '../../src/model/index.js';
 import { fixture } from '../corpus.js';
+import { readWith } from '../helpers/read.js';
 
 const STORE = fixture('erst', 'erst-mce-memory', 'erst-backing.bin');
 
-async function collect(path: string): Promise<{ records: CrashRecord[]; problems: Problem[] }> {
-  const problems: Problem[] = [];
-  const records: CrashRecord[] = [];
-  for await (const r of erst.read(path, { options: {}, problem: (p) => problems.push(p) })) records.push(r);
-  return { records, problems };
-}
+const collect = (path: string) => readWith('erst', path);
 /** What a reader gives, without where it came from. */
 const content = (rs: CrashRecord[]) => rs.map((r) => ({ ...r, source: { id: r.source.id, part: r.source.part } }));
 
