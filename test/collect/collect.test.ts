@@ -70,6 +70,17 @@ describe.each(ITEMS)('collect %s', (item) => {
   });
 });
 
+/** `collect --journal --json` with the fakes in `bin` first on PATH. */
+async function collectWithPath(bin: string, src: string, root: string) {
+  const path = process.env.PATH;
+  process.env.PATH = `${bin}:${path}`;
+  try {
+    return await runCli(['collect', '--journal', '--json', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'archive')]);
+  } finally {
+    process.env.PATH = path;
+  }
+}
+
 describe('collect --json', () => {
   it('prints one line per new incident with a stable signature, and nothing on a rerun', async () => {
     const lines: string[][] = [];
@@ -119,14 +130,7 @@ describe('collect --journal', () => {
     writeFileSync(join(bin, 'logger'), `#!/bin/sh\n[ "$1" = --journald ] || exit 3\ncat >> ${root}/entries\necho >> ${root}/entries\n`, { mode: 0o755 });
     writeFileSync(join(bin, 'systemd-cat'), `#!/bin/sh\ncat >> ${root}/entries\necho >> ${root}/entries\n`, { mode: 0o755 });
     const src = copyPstore('ramoops-oops-panic', root);
-    const path = process.env.PATH;
-    process.env.PATH = `${bin}:${path}`;
-    let r;
-    try {
-      r = await runCli(['collect', '--journal', '--json', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'archive')]);
-    } finally {
-      process.env.PATH = path;
-    }
+    const r = await collectWithPath(bin, src, root);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const incidents = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { title: string; cause: string; signature: string });
@@ -146,14 +150,7 @@ describe('collect --journal', () => {
     mkdirSync(bin);
     for (const p of ['logger', 'systemd-cat']) writeFileSync(join(bin, p), '#!/bin/sh\necho "Failed to create stream fd: No such file or directory" >&2\nexit 1\n', { mode: 0o755 });
     const src = copyPstore('ramoops-oops-panic', root);
-    const path = process.env.PATH;
-    process.env.PATH = `${bin}:${path}`;
-    let r;
-    try {
-      r = await runCli(['collect', '--journal', '--json', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'archive')]);
-    } finally {
-      process.env.PATH = path;
-    }
+    const r = await collectWithPath(bin, src, root);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/"signature":"[0-9a-f]{64}"/);
     expect(r.stderr).toMatch(/^crashlog: cannot write to the systemd journal: .*systemd-cat: Failed to create stream fd: No such file or directory\n/);
