@@ -3,9 +3,6 @@ import { readPstoreBlk } from './read.js';
 import { ZONE_ALIGN } from './layout.js';
 import { headerAt } from './scan.js';
 
-/** How far into the head the probe looks for a kmsg zone when none starts the image. */
-const PROBE_SCAN_BYTES = 64 * 1024;
-
 export const pstoreBlk: Backend = {
   id: 'pstore-blk',
   summary: 'pstore/zone image (pstore_blk block device, mtdpstore MTD partition): kmsg, pmsg, console, ftrace zones; options kmsg_size, pmsg_size, console_size, ftrace_size (kbytes, as the pstore_blk module parameters), total_size, cpus, or cmdline "pstore_blk.*=..."; found by scanning when not given',
@@ -17,7 +14,7 @@ export const pstoreBlk: Backend = {
     // Unwritten zones have no header: look further in for a kmsg zone, or for a pmsg or
     // console zone where blk.c puts them (sizes are multiples of 4096).
     let best = 0;
-    for (let i = 4; i + 16 <= Math.min(p.head.length, PROBE_SCAN_BYTES); i += 4) {
+    for (let i = 4; i + 16 <= p.head.length; i += 4) {
       const h = headerAt(dv, i, p.size);
       if (h?.kind === 'dmesg' && !h.noMagic) return 0.9;
       if (h && h.kind !== 'dmesg' && i % ZONE_ALIGN === 0) best = 0.85;

@@ -3,7 +3,9 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { withInput } from './file.js';
 
-export const PROBE_HEAD_BYTES = 64 * 1024;
+/** 64 KiB and a page: a format whose first header may sit one 64 KiB zone in (pstore/zone
+ * with its pmsg zone unwritten) is still seen. */
+export const PROBE_HEAD_BYTES = 68 * 1024;
 export const PROBE_MAX_ENTRIES = 10_000;
 
 export interface Probe {

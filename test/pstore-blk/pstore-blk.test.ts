@@ -151,6 +151,11 @@ describe('pstore-blk built images', () => {
     const kmsgFirst = buildPstoreBlk({ params: { ...PARAMS, pmsgSize: 0, consoleSize: 0, ftraceSize: 0 }, kmsg: [{ zone: 0, text: oops(1, 'x') }] });
     expect(b.probe(await makeProbe(write(kmsgFirst)))).toBeGreaterThan(0.9);
     expect(b.probe(await makeProbe(write(buildPstoreBlk(spec))))).toBeGreaterThan(0.5);
+    // pmsg unused (no header at 0): the console zone's header one 64 KiB zone in is seen
+    const defaults = { totalSize: 1 << 20 };
+    const pmsgUnwritten = buildPstoreBlk({ params: defaults, console: { text: consoleLog(5) } });
+    expect(layoutZones(pszParams(defaults)).find((z) => z.kind === 'console')!.offset).toBe(64 << 10);
+    expect(b.probe(await makeProbe(write(pmsgUnwritten)))).toBeGreaterThan(0.5);
     expect(backendById('ramoops')!.probe(await makeProbe(write(kmsgFirst)))).toBe(0);
     for (const other of [fixture('ramoops', 'ramoops-ecc-bug', 'ramoops-region.bin'), fixture('mtdoops', 'mtdoops-oops-panic', 'mtdoops-partition.bin')]) {
       expect(b.probe(await makeProbe(other))).toBe(0);
