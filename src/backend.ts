@@ -24,3 +24,18 @@ export interface Backend {
   /** Records, lazily; damaged parts go to ctx.problem and reading continues. */
   read(path: string, ctx: ReadContext): AsyncIterable<CrashRecord>;
 }
+
+type ReadFn = Backend['read'];
+
+/**
+ * A reader loaded when first used: the registry (and so every command's start-up) holds
+ * only the probes; a backend's parser, and what it needs (SQLite, zstd, the vmcore
+ * machinery), load when an input is read with it.
+ */
+export function lazyRead(load: () => Promise<ReadFn>): ReadFn {
+  let fn: ReadFn | undefined;
+  return async function* read(path, ctx) {
+    fn ??= await load();
+    yield* fn(path, ctx);
+  };
+}

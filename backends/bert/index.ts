@@ -1,6 +1,5 @@
-import type { Backend } from '../../src/backend.js';
+import { lazyRead, type Backend } from '../../src/backend.js';
 import { looksLikeEstatus } from '../../src/cper/estatus.js';
-import { readBert } from './read.js';
 
 export const bert: Backend = {
   id: 'bert',
@@ -9,5 +8,5 @@ export const bert: Backend = {
     if (p.isDirectory) return 0;
     return looksLikeEstatus(p.head, 0) ? 0.8 : 0;
   },
-  read: readBert,
+  read: lazyRead(async () => (await import('./read.js')).readBert),
 };

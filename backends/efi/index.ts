@@ -1,10 +1,9 @@
 import { basename } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import type { Backend } from '../../src/backend.js';
+import { lazyRead, type Backend } from '../../src/backend.js';
 import type { Probe } from '../../src/input/probe.js';
 import { parseDmesgHeader } from '../../src/pstore/header.js';
 import { EFIVARFS_ATTR_BYTES, parseEfiDumpName } from './layout.js';
-import { readEfi } from './read.js';
 
 /** Does one efivarfs file's content look like an efi-pstore part? */
 function fileLooksLikeDump(p: Probe): boolean {
@@ -26,5 +25,5 @@ export const efi: Backend = {
     if (p.isDirectory) return p.entries.some((e) => parseEfiDumpName(e) !== undefined) ? 0.9 : 0;
     return fileLooksLikeDump(p) ? 0.9 : 0;
   },
-  read: readEfi,
+  read: lazyRead(async () => (await import('./read.js')).readEfi),
 };

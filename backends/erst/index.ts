@@ -1,7 +1,6 @@
-import type { Backend } from '../../src/backend.js';
+import { lazyRead, type Backend } from '../../src/backend.js';
 import { looksLikeCper } from '../../src/cper/record.js';
 import { QEMU_ERST_MAGIC } from './layout.js';
-import { readErst } from './read.js';
 
 export const erst: Backend = {
   id: 'erst',
@@ -11,5 +10,5 @@ export const erst: Backend = {
     if (Buffer.from(p.head.subarray(0, 8)).toString('latin1') === QEMU_ERST_MAGIC) return 0.95;
     return looksLikeCper(p.head, 0) ? 0.9 : 0;
   },
-  read: readErst,
+  read: lazyRead(async () => (await import('./read.js')).readErst),
 };

@@ -1,6 +1,5 @@
-import type { Backend } from '../../src/backend.js';
+import { lazyRead, type Backend } from '../../src/backend.js';
 import { headText } from '../../src/input/probe.js';
-import { readJournal } from './read.js';
 
 export const journal: Backend = {
   id: 'journal',
@@ -11,5 +10,5 @@ export const journal: Backend = {
     if (!head.startsWith('{')) return 0;
     return /"(__CURSOR|_BOOT_ID|__REALTIME_TIMESTAMP)"\s*:/.test(head) && /"MESSAGE"\s*:/.test(headText(p)) ? 0.95 : 0;
   },
-  read: readJournal,
+  read: lazyRead(async () => (await import('./read.js')).readJournal),
 };

@@ -1,7 +1,6 @@
-import type { Backend } from '../../src/backend.js';
+import { lazyRead, type Backend } from '../../src/backend.js';
 import { headText } from '../../src/input/probe.js';
 import { DISCLAIMER } from './layout.js';
-import { readMcelog } from './read.js';
 
 export const mcelog: Backend = {
   id: 'mcelog',
@@ -12,5 +11,5 @@ export const mcelog: Backend = {
     if (head.includes(DISCLAIMER) && /\bSTATUS [0-9a-f]+ MCGSTATUS [0-9a-f]+/i.test(head)) return 0.9;
     return /^(?:.*mcelog(?:\[\d+\])?: )?CPU \d+ BANK \d+/m.test(head) && /\bSTATUS [0-9a-f]+ MCGSTATUS /i.test(head) ? 0.85 : 0;
   },
-  read: readMcelog,
+  read: lazyRead(async () => (await import('./read.js')).readMcelog),
 };

@@ -1,6 +1,5 @@
-import type { Backend } from '../../src/backend.js';
+import { lazyRead, type Backend } from '../../src/backend.js';
 import { ERASED_SEQ, isMtdoopsMagic, MTDOOPS_MIN_RECORD } from './layout.js';
-import { readMtdoops } from './read.js';
 
 export const mtdoops: Backend = {
   id: 'mtdoops',
@@ -19,5 +18,5 @@ export const mtdoops: Backend = {
     if (headers === 0) return 0;
     return isMtdoopsMagic(dv.getUint32(4, true)) ? 0.9 : 0.6;
   },
-  read: readMtdoops,
+  read: lazyRead(async () => (await import('./read.js')).readMtdoops),
 };

@@ -1,5 +1,4 @@
-import type { Backend } from '../../src/backend.js';
-import { readPstoreBlk } from './read.js';
+import { lazyRead, type Backend } from '../../src/backend.js';
 import { ZONE_ALIGN } from './layout.js';
 import { headerAt } from './scan.js';
 
@@ -21,5 +20,5 @@ export const pstoreBlk: Backend = {
     }
     return best;
   },
-  read: readPstoreBlk,
+  read: lazyRead(async () => (await import('./read.js')).readPstoreBlk),
 };

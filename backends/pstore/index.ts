@@ -1,8 +1,7 @@
-import type { Backend } from '../../src/backend.js';
+import { lazyRead, type Backend } from '../../src/backend.js';
 import { headText } from '../../src/input/probe.js';
 import { parseDmesgHeader } from '../../src/pstore/header.js';
 import { parsePstoreName } from './layout.js';
-import { readPstore } from './read.js';
 import { basename } from 'node:path';
 
 export const pstore: Backend = {
@@ -18,5 +17,5 @@ export const pstore: Backend = {
     if (name.type === 'dmesg' && !name.compressed) return parseDmesgHeader(headText(p, 64)) ? 0.9 : 0.5;
     return 0.7;
   },
-  read: readPstore,
+  read: lazyRead(async () => (await import('./read.js')).readPstore),
 };

@@ -1,5 +1,4 @@
-import type { Backend } from '../../src/backend.js';
-import { readRamoops } from './read.js';
+import { lazyRead, type Backend } from '../../src/backend.js';
 import { zoneSigKind } from './scan.js';
 
 export const ramoops: Backend = {
@@ -16,5 +15,5 @@ export const ramoops: Backend = {
     const text = Buffer.from(p.head.subarray(12, 16)).toString('latin1');
     return text === '====' || size === 0 ? 0.9 : 0.6;
   },
-  read: readRamoops,
+  read: lazyRead(async () => (await import('./read.js')).readRamoops),
 };

@@ -1,7 +1,6 @@
-import type { Backend } from '../../src/backend.js';
+import { lazyRead, type Backend } from '../../src/backend.js';
 import { headText } from '../../src/input/probe.js';
 import { RASDAEMON_TABLES, SQLITE_MAGIC } from './layout.js';
-import { readRasdaemon } from './read.js';
 
 export const rasdaemon: Backend = {
   id: 'rasdaemon',
@@ -13,5 +12,5 @@ export const rasdaemon: Backend = {
     // The schema is on the first page: rasdaemon's table names say whose database it is.
     return RASDAEMON_TABLES.some((t) => head.includes(`CREATE TABLE ${t}`)) ? 0.95 : 0.1;
   },
-  read: readRasdaemon,
+  read: lazyRead(async () => (await import('./read.js')).readRasdaemon),
 };

@@ -1,7 +1,6 @@
-import type { Backend } from '../../src/backend.js';
+import { lazyRead, type Backend } from '../../src/backend.js';
 import { headText } from '../../src/input/probe.js';
 import { KMSG_RECORD, SYSLOG_BSD, SYSLOG_ISO, TIMESTAMP_ANYWHERE } from './layout.js';
-import { readText } from './read.js';
 
 const KERNELISH = /Linux version|Call Trace|Kernel panic|BUG: |WARNING: |Oops|RIP: |pc : /;
 
@@ -23,5 +22,5 @@ export const text: Backend = {
     if (hits === 0) return 0.05; // any text is a log of sorts, but the least likely reading
     return 0.3 + 0.5 * (hits / lines.length);
   },
-  read: readText,
+  read: lazyRead(async () => (await import('./read.js')).readText),
 };
