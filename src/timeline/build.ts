@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { CrashRecord, KernelMessage, Problem } from '../model/index.js';
 import type { Boot, Timeline } from './types.js';
-import { cutSegments, isBanner, keyAt, lateKeys, type Segment } from './segments.js';
+import { cutSegments, isBanner, lateKeys, messageKey, type Segment } from './segments.js';
 import { findClock } from './clock.js';
 import { placeRecords } from './place.js';
 
@@ -81,8 +81,8 @@ function orderAndMerge(segments: Segment[]): KernelMessage[] {
   rows.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.seg - b.seg || a.i - b.i));
   const seen = new Map<string, KernelMessage>();
   const out: KernelMessage[] = [];
-  for (const { m, seg, i } of rows) {
-    const key = keyAt(segments[seg]!, i);
+  for (const { m } of rows) {
+    const key = messageKey(m);
     const first = key === undefined ? undefined : seen.get(key);
     if (first) {
       (first.alsoIn ??= []).push(m.source, ...(m.alsoIn ?? []));

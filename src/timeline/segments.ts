@@ -9,15 +9,6 @@ export interface Segment {
   boot?: string;
   /** Starts with the kernel's "Linux version" banner. */
   banner: boolean;
-  /** messageKey of each message, filled as asked for (joining and merging both need them). */
-  keys?: (string | undefined)[];
-}
-
-/** The merge key of a segment's i-th message, computed once. */
-export function keyAt(s: Segment, i: number): string | undefined {
-  const keys = (s.keys ??= []);
-  if (i in keys) return keys[i];
-  return (keys[i] = messageKey(s.messages[i]!));
 }
 
 const BANNER = /^Linux version \S/;
@@ -82,7 +73,7 @@ export function lateKeys(s: Segment): Set<string> {
     if (i === EDGE_LINES && n > 2 * EDGE_LINES) i = n - EDGE_LINES;
     const m = s.messages[i]!;
     if (m.tsNs === undefined || m.tsNs < 1_000_000_000n) continue;
-    keys.add(keyAt(s, i)!);
+    keys.add(messageKey(m)!);
   }
   return keys;
 }
