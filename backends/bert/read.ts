@@ -4,7 +4,7 @@ import type { ReadContext } from '../../src/backend.js';
 import { looksLikeEstatus, parseEstatus } from '../../src/cper/estatus.js';
 import { ACPI_HEST_GENERIC_STATUS } from '../../src/cper/layout.js';
 import { decodeSection } from '../../src/cper/sections.js';
-import { readSmall } from '../../src/input/file.js';
+import { readSmallOrReport } from '../../src/input/file.js';
 import type { CrashRecord } from '../../src/model/index.js';
 import { messageOf } from '../../src/util/errors.js';
 import { BERT_NOTE, MAX_BLOCKS, MAX_REGION_BYTES } from './layout.js';
@@ -12,13 +12,8 @@ import { BERT_NOTE, MAX_BLOCKS, MAX_REGION_BYTES } from './layout.js';
 const ID = 'bert';
 
 export async function* readBert(path: string, ctx: ReadContext): AsyncIterable<CrashRecord> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readSmall(path, MAX_REGION_BYTES);
-  } catch (err) {
-    ctx.problem({ path, message: `cannot read: ${messageOf(err)}` });
-    return;
-  }
+  const bytes = await readSmallOrReport(path, MAX_REGION_BYTES, ctx);
+  if (!bytes) return;
   let pos = 0;
   for (let n = 0; n < MAX_BLOCKS && bytes.length - pos >= ACPI_HEST_GENERIC_STATUS.size; n++) {
     const status = new DataView(bytes.buffer, bytes.byteOffset + pos, 4).getUint32(0, true);

@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { inflateRecord } from '../../src/util/inflate.js';
 import type { ReadContext } from '../../src/backend.js';
 import type { CrashRecord } from '../../src/model/index.js';
-import { readSmall } from '../../src/input/file.js';
+import { readSmallOrReport } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { parseDmesgHeader } from '../../src/pstore/header.js';
 import { messageOf } from '../../src/util/errors.js';
@@ -78,13 +78,8 @@ export function pstoreId(n: EfiDumpName): string {
 }
 
 export async function readEfiPart(v: EfiVar, ctx: ReadContext): Promise<EfiPart | undefined> {
-  let raw: Uint8Array;
-  try {
-    raw = await readSmall(v.path, MAX_VAR_BYTES);
-  } catch (err) {
-    ctx.problem({ path: v.path, message: `cannot read: ${messageOf(err)}` });
-    return undefined;
-  }
+  const raw = await readSmallOrReport(v.path, MAX_VAR_BYTES, ctx);
+  if (!raw) return undefined;
   if (raw.length < EFIVARFS_ATTR_BYTES) {
     ctx.problem({ path: v.path, offset: 0, message: `efivarfs file of ${raw.length} bytes, shorter than its ${EFIVARFS_ATTR_BYTES}-byte attributes` });
     return undefined;

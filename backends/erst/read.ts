@@ -4,7 +4,7 @@
 import type { ReadContext } from '../../src/backend.js';
 import { parseCperRecord, looksLikeCper, type CperRecord, type CperSection } from '../../src/cper/record.js';
 import { decodeSection, isDmesgSection } from '../../src/cper/sections.js';
-import { readSmall } from '../../src/input/file.js';
+import { readSmallOrReport } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import type { CrashRecord } from '../../src/model/index.js';
 import { parseDmesgHeader, type DmesgHeader } from '../../src/pstore/header.js';
@@ -81,13 +81,8 @@ export function orderDumpParts(parts: ErstDmesgPart[]): ErstDmesgPart[] {
 }
 
 export async function* readErst(path: string, ctx: ReadContext): AsyncIterable<CrashRecord> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readSmall(path, MAX_STORE_BYTES);
-  } catch (err) {
-    ctx.problem({ path, message: `cannot read: ${messageOf(err)}` });
-    return;
-  }
+  const bytes = await readSmallOrReport(path, MAX_STORE_BYTES, ctx);
+  if (!bytes) return;
   const parts: ErstDmesgPart[] = [];
   const records = (isQemuStore(bytes) ? qemuStoreRecords(bytes, path, ctx) : undefined) ?? scanCperRecords(bytes, path, ctx);
   for (const rec of records) {

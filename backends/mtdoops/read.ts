@@ -1,10 +1,8 @@
 // Reading an mtdoops partition image by position: headers at record boundaries, records
 // ordered oldest-first by seq (with wrap-around), text up to the first erased/NUL byte.
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ReadContext } from '../../src/backend.js';
 import type { CrashRecord } from '../../src/model/index.js';
-import { InputFile, withInput } from '../../src/input/file.js';
+import { imageFiles, InputFile } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { getSafeBound } from '../../src/util/errors.js';
 import { ERASED_SEQ, isMtdoopsMagic, MTDOOPS_KERNMSG_MAGIC_V2, MTDOOPS_MAX_RECORD, MTDOOPS_MIN_RECORD, MTDOOPS_V1_HEADER_SIZE, mtdoopsHdrV2 } from './layout.js';
@@ -97,22 +95,12 @@ async function* readImage(path: string, ctx: ReadContext): AsyncGenerator<CrashR
   }
 }
 
-export async function isImage(path: string): Promise<boolean> {
-  const head = await withInput(path, (f) => f.read(0, 8));
+function isImage(head: Uint8Array): boolean {
   return head.length === 8 && isMtdoopsMagic(new DataView(head.buffer, head.byteOffset, 8).getUint32(4, true));
 }
 
 /** An image file, or a directory holding image files (each recognized by its first header). */
 export async function* readMtdoops(path: string, ctx: ReadContext): AsyncGenerator<CrashRecord> {
-  let files = [path];
-  try {
-    const entries = await readdir(path, { withFileTypes: true });
-    files = [];
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.isFile() && (await isImage(join(path, e.name)))) files.push(join(path, e.name));
-    }
-  } catch {
-    // a file
-  }
+  const files = await imageFiles(path, 8, isImage);
   for (const file of files) yield* readImage(file, ctx);
 }

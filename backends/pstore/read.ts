@@ -5,7 +5,7 @@ import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ReadContext } from '../../src/backend.js';
 import type { CrashRecord, KernelMessage } from '../../src/model/index.js';
-import { readSmall } from '../../src/input/file.js';
+import { readSmallOrReport } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { parseStructMce } from '../../src/mce/struct.js';
 import { parseDmesgHeader } from '../../src/pstore/header.js';
@@ -57,18 +57,14 @@ async function listRecords(path: string, ctx: ReadContext): Promise<RecordFile[]
 }
 
 async function recordBytes(f: RecordFile, ctx: ReadContext): Promise<Buffer | undefined> {
+  const raw = await readSmallOrReport(f.path, MAX_RECORD_BYTES, ctx);
+  if (!raw) return undefined;
+  const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  if (!f.name.compressed) return buf;
   try {
-    const raw = await readSmall(f.path, MAX_RECORD_BYTES);
-    const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    if (!f.name.compressed) return buf;
-    try {
-      return inflateRecord(buf, MAX_INFLATED_BYTES);
-    } catch (err) {
-      ctx.problem({ path: f.path, offset: 0, message: `compressed record (.enc.z) could not be inflated: ${messageOf(err)}` });
-      return undefined;
-    }
+    return inflateRecord(buf, MAX_INFLATED_BYTES);
   } catch (err) {
-    ctx.problem({ path: f.path, message: `cannot read: ${messageOf(err)}` });
+    ctx.problem({ path: f.path, offset: 0, message: `compressed record (.enc.z) could not be inflated: ${messageOf(err)}` });
     return undefined;
   }
 }

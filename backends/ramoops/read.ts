@@ -1,11 +1,9 @@
 // Reading a raw ramoops region: zones from the parameters (options) or by scanning, each
 // zone read back as the kernel does after a reboot, dmesg records decompressed, and the
 // text turned into KernelMessage records.
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ReadContext } from '../../src/backend.js';
 import type { BlobRecord, CrashRecord, KernelMessage, SourceRef } from '../../src/model/index.js';
-import { InputFile, withInput } from '../../src/input/file.js';
+import { imageFiles, InputFile } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { parseDmesgHeader, parseRamoopsHeader } from '../../src/pstore/header.js';
 import { eccInfo, type EccInfo, type Zone } from './layout.js';
@@ -131,23 +129,13 @@ function toRecords(rec: RamoopsRecord, path: string): CrashRecord[] {
   return [blob];
 }
 
-async function isRegion(path: string): Promise<boolean> {
-  const head = await withInput(path, (f) => f.read(0, 16));
+function isRegion(head: Uint8Array): boolean {
   return head.length >= 16 && zoneSigKind(new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true)) !== undefined;
 }
 
 /** A region file, or a directory holding region files (each recognized by content). */
 export async function* readRamoops(path: string, ctx: ReadContext): AsyncGenerator<CrashRecord> {
-  let files = [path];
-  try {
-    const names = await readdir(path, { withFileTypes: true });
-    files = [];
-    for (const e of names.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.isFile() && (await isRegion(join(path, e.name)))) files.push(join(path, e.name));
-    }
-  } catch {
-    // not a directory: read the file itself
-  }
+  const files = await imageFiles(path, 16, isRegion);
   for (const file of files) {
     for await (const rec of readRegion(file, ctx)) yield* toRecords(rec, file);
   }

@@ -2,8 +2,10 @@
 // bytes they need. `readSmall` is for inputs that are small by nature (pstore records,
 // efivars), and refuses anything over its limit instead of trusting the size.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
-import { FormatError } from '../util/errors.js';
+import { open, readdir, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ReadContext } from '../backend.js';
+import { FormatError, messageOf } from '../util/errors.js';
 
 /** What readSmall reads at least, for files whose size the filesystem does not tell. */
 const SMALL_READ_CHUNK = 64 * 1024;
@@ -83,4 +85,33 @@ export async function readSmall(path: string, max: number): Promise<Uint8Array> 
   } finally {
     closeSync(fd);
   }
+}
+
+/** readSmall, or undefined with a "cannot read" problem for the path. */
+export async function readSmallOrReport(path: string, max: number, ctx: ReadContext): Promise<Uint8Array | undefined> {
+  try {
+    return await readSmall(path, max);
+  } catch (err) {
+    ctx.problem({ path, message: `cannot read: ${messageOf(err)}` });
+    return undefined;
+  }
+}
+
+/**
+ * The files an image reader takes from `path`: the file itself, or the regular files of
+ * a directory (in name order) whose first `headBytes` bytes `isMine` accepts.
+ */
+export async function imageFiles(path: string, headBytes: number, isMine: (head: Uint8Array) => boolean): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(path, { withFileTypes: true });
+  } catch {
+    return [path]; // not a directory: the file itself
+  }
+  const files: string[] = [];
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = join(path, e.name);
+    if (e.isFile() && isMine(await withInput(p, (f) => f.read(0, headBytes)))) files.push(p);
+  }
+  return files;
 }
