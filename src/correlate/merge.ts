@@ -117,8 +117,8 @@ function merge(e: Entry, r: MachineCheck, src: string): void {
 }
 
 /**
- * Merge `records` (binary records first: they carry every register) into distinct machine
- * checks. The inputs are not changed: a record that absorbs another is copied first.
+ * Merge `records` (binary records: they carry every register) and `logged` (parsed from the
+ * log's "[Hardware Error]" lines) into distinct machine checks. The inputs are not changed: a record that absorbs another is copied first.
  * Grouped records are indexed first, so each absorbs its twins from the other sources.
  * The largest source (a rasdaemon database of a million rows) is only looked up, never
  * indexed, so merging stays linear; with one source there is nothing to merge.
@@ -128,7 +128,7 @@ export function mergeMces(records: readonly MachineCheck[], logged: readonly Mac
   const grouped: [MachineCheck, string][] = [];
   // The log's lines are another source than the binary records of the same file: an ERST
   // store holds both a CPER MCE section and the dmesg record that printed it.
-  const sort = (list: readonly MachineCheck[], prefix: string) => {
+  const bySource = (list: readonly MachineCheck[], prefix: string) => {
     let last: SourceRef | undefined;
     let key = '';
     for (const r of list) {
@@ -140,10 +140,9 @@ export function mergeMces(records: readonly MachineCheck[], logged: readonly Mac
       else groups.set(key, [r]);
     }
   };
-  sort(records, '');
-  sort(logged, 'log\0');
-  const all = [...records, ...logged];
-  if (groups.size <= 1) return all;
+  bySource(records, '');
+  bySource(logged, 'log\0');
+  if (groups.size <= 1) return [...records, ...logged];
   let largestKey = '';
   for (const [k, g] of groups) if (g.length > (groups.get(largestKey)?.length ?? -1)) largestKey = k;
   const index = new TwinIndex();
