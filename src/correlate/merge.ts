@@ -118,7 +118,8 @@ function merge(e: Entry, r: MachineCheck, src: string): void {
 
 /**
  * Merge `records` (binary records: they carry every register) and `logged` (parsed from the
- * log's "[Hardware Error]" lines) into distinct machine checks. The inputs are not changed: a record that absorbs another is copied first.
+ * log's "[Hardware Error]" lines) into distinct machine checks. The inputs are not
+ * changed: a record that absorbs another is copied first.
  * Grouped records are indexed first, so each absorbs its twins from the other sources.
  * The largest source (a rasdaemon database of a million rows) is only looked up, never
  * indexed, so merging stays linear; with one source there is nothing to merge.
