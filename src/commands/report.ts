@@ -3,6 +3,12 @@ import type { RunIO } from '../cli.js';
 import { addInputOptions, parseReadOptions } from './options.js';
 import { ApplicationError } from '../util/errors.js';
 
+/** The inputs of archived entries (`--archive [ID|PATH]`); the archive code loads only then. */
+async function archivedInputs(spec: string | true): Promise<string[]> {
+  const { loadConfig, reportInputs } = await import('../collect/index.js');
+  return reportInputs(spec, () => loadConfig().archive);
+}
+
 export function register(program: Command, io: RunIO): void {
   addInputOptions(
     program
@@ -16,10 +22,10 @@ export function register(program: Command, io: RunIO): void {
     .option('--archive [id]', 'report what crashlog collect archived, again: every entry, entry ID, or an archive or entry folder')
     .action(async (named: string[], opts: { as?: string; opt?: string[]; json?: boolean; html?: boolean; color?: boolean; archive?: string | true }) => {
       // Loaded when the command runs: every other command starts without the whole pipeline.
-      const [{ analyze }, { renderHtml }, { renderText }, { stringifyJson, toJsonReport }, { loadConfig, reportInputs }] = await Promise.all([
-        import('../analyze.js'), import('../report/html.js'), import('../report/text.js'), import('../report/json.js'), import('../collect/index.js'),
+      const [{ analyze }, { renderHtml }, { renderText }, { stringifyJson, toJsonReport }] = await Promise.all([
+        import('../analyze.js'), import('../report/html.js'), import('../report/text.js'), import('../report/json.js'),
       ]);
-      const archived = opts.archive === undefined ? [] : await reportInputs(opts.archive, () => loadConfig().archive);
+      const archived = opts.archive === undefined ? [] : await archivedInputs(opts.archive);
       const inputs = [...named, ...archived];
       if (inputs.length === 0) {
         if (opts.archive === undefined) throw new ApplicationError('report: name at least one input (a pstore directory, an image, a vmcore, a log)', 2);
