@@ -3,8 +3,8 @@
 // higher parts are older); the parts of one dump are joined oldest first.
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { ReadContext } from '../../src/backend.js';
-import type { CrashRecord, KernelMessage } from '../../src/model/index.js';
+import type { ReadContext, Yielded } from '../../src/backend.js';
+import type { KernelMessage } from '../../src/model/index.js';
 import { readSmallOrReport } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { parseStructMce } from '../../src/mce/struct.js';
@@ -31,11 +31,20 @@ interface DmesgPart {
 }
 
 
+/** Names in numeric id order ("dmesg-ramoops-2" before "dmesg-ramoops-10"): the order the
+ * backend wrote a dump's parts in, and one dump before the next. */
+function compareNames(a: string, b: string): number {
+  const na = /^(.*?)(\d+)(\D*)$/.exec(a);
+  const nb = /^(.*?)(\d+)(\D*)$/.exec(b);
+  if (na && nb && na[1] === nb[1] && na[2]!.length !== nb[2]!.length) return na[2]!.length - nb[2]!.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 async function listRecords(path: string, ctx: ReadContext): Promise<RecordFile[]> {
   const st = await lstat(path);
   // A directory's entries say their own type: no lstat per record in a big archive.
   const entries = st.isDirectory()
-    ? (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    ? (await readdir(path, { withFileTypes: true })).sort((a, b) => compareNames(a.name, b.name))
     : [{ name: basename(path), isFile: () => st.isFile(), isSymbolicLink: () => st.isSymbolicLink() }];
   const dir = st.isDirectory() ? path : dirname(path);
   if (entries.length > MAX_ENTRIES) ctx.problem({ path, message: `${entries.length} entries, only the first ${MAX_ENTRIES} read` });
@@ -96,9 +105,12 @@ function dumpMessages(dumpId: string, parts: DmesgPart[], ctx: ReadContext): Ker
   return out;
 }
 
-export async function* readPstore(path: string, ctx: ReadContext): AsyncGenerator<CrashRecord> {
+export async function* readPstore(path: string, ctx: ReadContext): AsyncGenerator<Yielded> {
   const files = await listRecords(path, ctx);
+  // A dump's parts share their "Reason#count" header; a part number seen again is another
+  // dump with the same header (each boot counts its dumps from 1).
   const dumps = new Map<string, DmesgPart[]>();
+  const current = new Map<string, { key: string; n: number }>();
   for (const f of files) {
     const bytes = await recordBytes(f, ctx);
     if (!bytes) continue;
@@ -106,14 +118,18 @@ export async function* readPstore(path: string, ctx: ReadContext): AsyncGenerato
     switch (f.name.type) {
       case 'dmesg': {
         const h = parseDmesgHeader(bytes.toString('latin1', 0, 64));
-        const key = h ? `dmesg-${f.name.backend} ${h.reason}#${h.count}` : `dmesg-${f.name.backend}-${f.name.id}`;
-        const list = dumps.get(key) ?? [];
-        list.push({ file: f, part: h?.part ?? 1, start: h?.length ?? 0, bytes });
-        dumps.set(key, list);
+        const header = h ? `dmesg-${f.name.backend} ${h.reason}#${h.count}` : `dmesg-${f.name.backend}-${f.name.id}`;
+        const part = h?.part ?? 1;
+        const cur = current.get(header) ?? { key: header, n: 1 };
+        if (dumps.get(cur.key)?.some((p) => p.part === part)) cur.key = `${header} [${++cur.n}]`;
+        current.set(header, cur);
+        const list = dumps.get(cur.key) ?? [];
+        list.push({ file: f, part, start: h?.length ?? 0, bytes });
+        dumps.set(cur.key, list);
         break;
       }
       case 'console':
-        yield* bytesToMessages(bytes, source);
+        yield bytesToMessages(bytes, source);
         break;
       case 'mce':
         try {
@@ -126,5 +142,5 @@ export async function* readPstore(path: string, ctx: ReadContext): AsyncGenerato
         yield { kind: 'blob', type: f.name.type, size: bytes.length, source };
     }
   }
-  for (const [id, parts] of dumps) yield* dumpMessages(id, parts, ctx);
+  for (const [id, parts] of dumps) yield dumpMessages(id, parts, ctx);
 }

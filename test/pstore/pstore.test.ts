@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../corpus.js';
 import { messagesOf, readWith } from '../helpers/read.js';
 import { consoleLines, tsKey } from '../helpers/console.js';
+import { analyze } from '../../src/analyze.js';
 
 const ITEMS = ['erst-mce-memory', 'ramoops-oops-panic', 'ramoops-ecc-bug', 'efi-oops-panic', 'rasdaemon-erst-mce'];
 
@@ -109,5 +110,31 @@ describe('pstore edge cases', () => {
     const { records } = await readWith('pstore', dir);
     expect(records.filter((r) => r.kind === 'blob').map((r) => (r as { type: string }).type).sort()).toEqual(['ftrace', 'pmsg']);
     expect(messagesOf(records).map((m) => m.text)).toEqual(['console line one', 'console line two']);
+  });
+
+  it('keeps two dumps with the same "Panic#1" header apart: each boot counts its dumps from 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crashlog-pstore-'));
+    writeFileSync(join(dir, 'dmesg-ramoops-0'), 'Panic#1 Part1\n<6>[    5.000000] first boot is up\n<6>[    6.000000] first boot works\n<0>[    9.000000] Kernel panic - not syncing: first\n');
+    writeFileSync(join(dir, 'dmesg-ramoops-1'), 'Panic#1 Part1\n<6>[   20.000000] second boot is up\n<6>[   21.000000] second boot works\n<0>[   29.000000] Kernel panic - not syncing: second\n');
+    const { records } = await readWith('pstore', dir);
+    const ids = new Set(messagesOf(records).map((m) => m.source.id));
+    expect(ids.size).toBe(2);
+    const a = await analyze([dir]);
+    expect(a.timeline.boots).toHaveLength(2);
+    expect(a.incidents.map((i) => i.title)).toEqual(['kernel panic: first', 'kernel panic: second']);
+  });
+
+  it('joins the parts of each dump in numeric id order (9, 10 | 11, 12), oldest part first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crashlog-pstore-'));
+    const rec = (part: number, ts: number, text: string) => `Oops#1 Part${part}\n<4>[${String(ts).padStart(5)}.000000] ${text}\n`;
+    writeFileSync(join(dir, 'dmesg-ramoops-9'), rec(1, 3, 'A newest'));
+    writeFileSync(join(dir, 'dmesg-ramoops-10'), rec(2, 2, 'A oldest'));
+    writeFileSync(join(dir, 'dmesg-ramoops-11'), rec(1, 13, 'B newest'));
+    writeFileSync(join(dir, 'dmesg-ramoops-12'), rec(2, 12, 'B oldest'));
+    const msgs = messagesOf((await readWith('pstore', dir)).records);
+    const dumps = new Map<string, string[]>();
+    for (const m of msgs) dumps.set(m.source.id!, [...(dumps.get(m.source.id!) ?? []), m.text]);
+    expect([...dumps.values()]).toEqual([['A oldest', 'A newest'], ['B oldest', 'B newest']]);
+    expect([...dumps.keys()][0]).toMatch(/Oops#1/);
   });
 });
