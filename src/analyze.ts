@@ -1,6 +1,6 @@
 // The library entry point behind `crashlog report`, `timeline` and `collect`:
 // input paths -> probe -> backend records -> timeline -> detectors -> correlator.
-import type { ReadOptions } from './backend.js';
+import { readAll, type ReadOptions } from './backend.js';
 import type { CrashRecord, Incident, InputSummary, Problem } from './model/index.js';
 import type { Timeline } from './timeline/types.js';
 import { resolveInputs, type ResolvedInput } from './input/resolve.js';
@@ -29,7 +29,7 @@ export async function readInput(input: ResolvedInput, options: ReadOptions = {})
   const problems: Problem[] = [];
   const ctx = { options, problem: (p: Problem) => problems.push(p) };
   try {
-    for await (const r of input.backend.read(input.path, ctx)) records.push(r);
+    await readAll(input.backend.read(input.path, ctx), records);
   } catch (err) {
     if (err instanceof FormatError) problems.push({ path: err.path, offset: err.offset, message: err.detail });
     else problems.push({ path: input.path, message: messageOf(err) });

@@ -4,8 +4,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { inflateRecord } from '../../src/util/inflate.js';
-import type { ReadContext } from '../../src/backend.js';
-import type { CrashRecord } from '../../src/model/index.js';
+import type { ReadContext, Yielded } from '../../src/backend.js';
 import { readSmallOrReport } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { parseDmesgHeader } from '../../src/pstore/header.js';
@@ -97,7 +96,7 @@ export async function readEfiPart(v: EfiVar, ctx: ReadContext): Promise<EfiPart 
   return { file: v, id: pstoreId(v.name), bytes };
 }
 
-export async function* readEfi(path: string, ctx: ReadContext): AsyncIterable<CrashRecord> {
+export async function* readEfi(path: string, ctx: ReadContext): AsyncIterable<Yielded> {
   const vars = await listEfiVars(path, ctx);
   for (const dump of groupDumps(vars)) {
     // Highest part is the oldest chunk of the log: read it first.
@@ -111,7 +110,7 @@ export async function* readEfi(path: string, ctx: ReadContext): AsyncIterable<Cr
       const head = parseDmesgHeader(part.bytes.subarray(0, 64).toString('latin1'));
       const start = head?.length ?? 0;
       const source = { backend: ID, path: v.path, id: part.id, part: v.name.part, ...(v.name.compressed ? {} : { offset: EFIVARFS_ATTR_BYTES + start }) };
-      yield* bytesToMessages(part.bytes.subarray(start), source);
+      yield bytesToMessages(part.bytes.subarray(start), source);
     }
   }
 }

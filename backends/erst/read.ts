@@ -1,12 +1,11 @@
 // An ERST store (QEMU's acpi-erst backing file, read by its map) or any other file of raw
 // CPER records (an NVRAM dump, concatenated records), found by their "CPER" signature;
 // each valid record is skipped whole so data inside it is never taken for a record.
-import type { ReadContext } from '../../src/backend.js';
+import type { ReadContext, Yielded } from '../../src/backend.js';
 import { parseCperRecord, looksLikeCper, type CperRecord, type CperSection } from '../../src/cper/record.js';
 import { decodeSection, isDmesgSection } from '../../src/cper/sections.js';
 import { readSmallOrReport } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
-import type { CrashRecord } from '../../src/model/index.js';
 import { parseDmesgHeader, type DmesgHeader } from '../../src/pstore/header.js';
 import { messageOf } from '../../src/util/errors.js';
 import { MAX_INFLATED_BYTES, MAX_STORE_BYTES } from './layout.js';
@@ -80,7 +79,7 @@ export function orderDumpParts(parts: ErstDmesgPart[]): ErstDmesgPart[] {
   return dumps.flatMap((d) => d.reverse());
 }
 
-export async function* readErst(path: string, ctx: ReadContext): AsyncIterable<CrashRecord> {
+export async function* readErst(path: string, ctx: ReadContext): AsyncIterable<Yielded> {
   const bytes = await readSmallOrReport(path, MAX_STORE_BYTES, ctx);
   if (!bytes) return;
   const parts: ErstDmesgPart[] = [];
@@ -110,6 +109,6 @@ export async function* readErst(path: string, ctx: ReadContext): AsyncIterable<C
   for (const p of orderDumpParts(parts)) {
     const start = p.header?.length ?? 0;
     const source = { backend: ID, path, id: p.record.recordId.toString(), ...(p.header ? { part: p.header.part } : {}), ...(p.compressed ? {} : { offset: p.section.offset + start }) };
-    yield* bytesToMessages(p.bytes.subarray(start), source);
+    yield bytesToMessages(p.bytes.subarray(start), source);
   }
 }

@@ -1,7 +1,6 @@
 // Reading an mtdoops partition image by position: headers at record boundaries, records
 // ordered oldest-first by seq (with wrap-around), text up to the first erased/NUL byte.
-import type { ReadContext } from '../../src/backend.js';
-import type { CrashRecord } from '../../src/model/index.js';
+import type { ReadContext, Yielded } from '../../src/backend.js';
 import { imageFiles, InputFile } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { getSafeBound } from '../../src/util/errors.js';
@@ -79,7 +78,7 @@ export async function recordText(f: InputFile, r: MtdoopsRecord): Promise<Uint8A
   return body.subarray(0, nul < 0 ? n : nul);
 }
 
-async function* readImage(path: string, ctx: ReadContext): AsyncGenerator<CrashRecord> {
+async function* readImage(path: string, ctx: ReadContext): AsyncGenerator<Yielded> {
   const f = await InputFile.open(path);
   try {
     const recs = await findRecords(f, ctx);
@@ -88,7 +87,7 @@ async function* readImage(path: string, ctx: ReadContext): AsyncGenerator<CrashR
       const text = await recordText(f, r);
       if (text.length === 0) ctx.problem({ path, offset: r.offset, message: `mtdoops record ${r.seq}: empty` });
       const source = { backend: 'mtdoops', path, offset: r.offset + r.headerSize, id: `mtdoops-${r.seq}` };
-      yield* bytesToMessages(text, source);
+      yield bytesToMessages(text, source);
     }
   } finally {
     await f.close();
@@ -100,7 +99,7 @@ function isImage(head: Uint8Array): boolean {
 }
 
 /** An image file, or a directory holding image files (each recognized by its first header). */
-export async function* readMtdoops(path: string, ctx: ReadContext): AsyncGenerator<CrashRecord> {
+export async function* readMtdoops(path: string, ctx: ReadContext): AsyncGenerator<Yielded> {
   const files = await imageFiles(path, 8, isImage);
   for (const file of files) yield* readImage(file, ctx);
 }

@@ -2,7 +2,7 @@
 // fs/pstore/zone.c does after a reboot: kmsg zones by their psz_kmsg_header (psz_kmsg_read),
 // console/pmsg/ftrace rings unrolled at start (psz_recover_zone: data[start..datalen) then
 // data[0..start)). Damaged zones are reported with their offset; the others are still read.
-import type { ReadContext } from '../../src/backend.js';
+import type { ReadContext, Yielded } from '../../src/backend.js';
 import type { BlobRecord, CrashRecord } from '../../src/model/index.js';
 import { InputFile } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
@@ -161,6 +161,6 @@ function toRecords(rec: PszRecord, path: string): CrashRecord[] {
   return [blob];
 }
 
-export async function* readPstoreBlk(path: string, ctx: ReadContext): AsyncGenerator<CrashRecord> {
-  for await (const rec of readImage(path, ctx)) yield* toRecords(rec, path);
+export async function* readPstoreBlk(path: string, ctx: ReadContext): AsyncGenerator<Yielded> {
+  for await (const rec of readImage(path, ctx)) yield toRecords(rec, path);
 }

@@ -1,7 +1,7 @@
 // Reading a raw ramoops region: zones from the parameters (options) or by scanning, each
 // zone read back as the kernel does after a reboot, dmesg records decompressed, and the
 // text turned into KernelMessage records.
-import type { ReadContext } from '../../src/backend.js';
+import type { ReadContext, Yielded } from '../../src/backend.js';
 import type { BlobRecord, CrashRecord, KernelMessage, SourceRef } from '../../src/model/index.js';
 import { imageFiles, InputFile } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
@@ -134,9 +134,9 @@ function isRegion(head: Uint8Array): boolean {
 }
 
 /** A region file, or a directory holding region files (each recognized by content). */
-export async function* readRamoops(path: string, ctx: ReadContext): AsyncGenerator<CrashRecord> {
+export async function* readRamoops(path: string, ctx: ReadContext): AsyncGenerator<Yielded> {
   const files = await imageFiles(path, 16, isRegion);
   for (const file of files) {
-    for await (const rec of readRegion(file, ctx)) yield* toRecords(rec, file);
+    for await (const rec of readRegion(file, ctx)) yield toRecords(rec, file);
   }
 }

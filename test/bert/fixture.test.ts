@@ -7,6 +7,7 @@ import { bert } from '../../backends/bert/index.js';
 import { GUIDS } from '../../src/cper/layout.js';
 import { bcdTimestamp, estatusBlock, memErr, SEV, structMce } from '../builders/cper.js';
 import { fixture } from '../corpus.js';
+import { readAll } from '../../src/backend.js';
 
 const SEEDS: Record<string, Buffer> = {
   'mce-fatal.BERT': Buffer.concat([
@@ -31,8 +32,7 @@ describe('bert seed fixtures', () => {
       }
       expect(existsSync(path)).toBe(true);
       expect(Buffer.compare(readFileSync(path), bytes)).toBe(0);
-      const got = [];
-      for await (const r of bert.read(path, { options: {}, problem: (p) => expect.fail(p.message) })) got.push(r);
+      const got = await readAll(bert.read(path, { options: {}, problem: (p) => expect.fail(p.message) }));
       expect(got.length).toBeGreaterThan(0);
     });
   }

@@ -1,14 +1,13 @@
 // Read an input with one backend, collecting records and problems, as the pipeline does.
 import { backendById } from '../../backends/index.js';
 import type { CrashRecord, KernelMessage, Problem } from '../../src/model/index.js';
-import type { ReadOptions } from '../../src/backend.js';
+import { readAll, type ReadOptions } from '../../src/backend.js';
 
 export async function readWith(id: string, path: string, options: ReadOptions = {}): Promise<{ records: CrashRecord[]; problems: Problem[] }> {
   const backend = backendById(id);
   if (!backend) throw new Error(`no backend ${id}`);
-  const records: CrashRecord[] = [];
   const problems: Problem[] = [];
-  for await (const r of backend.read(path, { options, problem: (p) => problems.push(p) })) records.push(r);
+  const records = await readAll(backend.read(path, { options, problem: (p) => problems.push(p) }));
   return { records, problems };
 }
 
