@@ -14,32 +14,108 @@ export interface ParsedLine {
   caller?: string;
 }
 
-// Anchored, no nested quantifiers: linear on any input.
-const PREFIX = /^(?:<(\d{1,4})>)?(?:\[\s*(\d{1,10})\.(\d{1,9})\])?(?:\[\s*([TC]\d{1,10})\])?/;
+/** The prefix of a line, read in place: `readPrefix` fills one and says where the text starts. */
+export interface Prefix {
+  tsNs: bigint | undefined;
+  level: number | undefined;
+  facility: number | undefined;
+  caller: string | undefined;
+}
+
+export function emptyPrefix(): Prefix {
+  return { tsNs: undefined, level: undefined, facility: undefined, caller: undefined };
+}
 
 /** Seconds and a decimal fraction ("12", "345678") to nanoseconds. */
 export function secondsToNs(sec: string, frac: string): bigint {
-  const ns = (frac + '000000000').slice(0, 9);
+  return toNs(Number(sec), sec.length, Number((frac + '000000000').slice(0, 9)));
+}
+
+function toNs(sec: number, secDigits: number, ns: number): bigint {
   // Up to 10^6 s of uptime the sum is exact in a double: one BigInt instead of three.
-  if (sec.length <= 6) return BigInt(Number(sec) * 1_000_000_000 + Number(ns));
-  return BigInt(sec) * 1_000_000_000n + BigInt(ns);
+  return secDigits <= 6 ? BigInt(sec * 1_000_000_000 + ns) : BigInt(sec) * 1_000_000_000n + BigInt(ns);
+}
+
+const LT = 0x3c;
+const GT = 0x3e;
+const LB = 0x5b;
+const RB = 0x5d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const SCALE = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
+
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= ZERO + 9;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && /\s/.test(String.fromCharCode(c)));
+}
+
+/** Digits from `i` (at most `max`), as [value, end]; end === i when there are none. */
+function digits(s: string, i: number, end: number, max: number): [number, number] {
+  let v = 0;
+  let j = i;
+  while (j < end && j - i < max + 1 && isDigit(s.charCodeAt(j))) v = v * 10 + (s.charCodeAt(j++) - ZERO);
+  return j - i > max ? [0, i] : [v, j];
+}
+
+/**
+ * Read the prefix of the line `s[from, end)` into `out` without building substrings: the
+ * 400,000 lines of a big archive each paid for a match array and four captures. The same
+ * grammar as the anchored pattern
+ *   ^(?:<(\d{1,4})>)?(?:\[\s*(\d{1,10})\.(\d{1,9})\])?(?:\[\s*([TC]\d{1,10})\])?
+ * followed by the one space printk puts after the time. Returns where the text starts.
+ */
+export function readPrefix(s: string, from: number, end: number, out: Prefix): number {
+  out.tsNs = out.level = out.facility = undefined;
+  out.caller = undefined;
+  let i = from;
+  if (s.charCodeAt(i) === LT) {
+    const [pri, j] = digits(s, i + 1, end, 4);
+    if (j > i + 1 && s.charCodeAt(j) === GT) {
+      out.level = pri & 7;
+      out.facility = pri >> 3;
+      i = j + 1;
+    }
+  }
+  if (s.charCodeAt(i) === LB) {
+    let j = i + 1;
+    while (j < end && isSpace(s.charCodeAt(j))) j++;
+    const [sec, k] = digits(s, j, end, 10);
+    if (k > j && s.charCodeAt(k) === DOT) {
+      const [frac, l] = digits(s, k + 1, end, 9);
+      if (l > k + 1 && l < end && s.charCodeAt(l) === RB) {
+        out.tsNs = toNs(sec, k - j, frac * SCALE[l - k - 1]!);
+        i = l + 1;
+      }
+    }
+  }
+  if (s.charCodeAt(i) === LB) {
+    let j = i + 1;
+    while (j < end && isSpace(s.charCodeAt(j))) j++;
+    const c = s.charCodeAt(j);
+    if (c === 0x54 || c === 0x43) {
+      const [, k] = digits(s, j + 1, end, 10);
+      if (k > j + 1 && k < end && s.charCodeAt(k) === RB) {
+        out.caller = s.slice(j, k);
+        i = k + 1;
+      }
+    }
+  }
+  // printk puts one space between the time and the message.
+  if (out.tsNs !== undefined && i < end && s.charCodeAt(i) === 0x20) i++;
+  return i;
 }
 
 export function parseLine(line: string): ParsedLine {
-  const m = PREFIX.exec(line);
-  if (!m || m[0].length === 0) return { text: line };
-  const out: ParsedLine = { text: line.slice(m[0].length) };
-  if (m[2] !== undefined) {
-    out.tsNs = secondsToNs(m[2], m[3]!);
-    // printk puts one space between the time and the message.
-    if (out.text.startsWith(' ')) out.text = out.text.slice(1);
-  }
-  if (m[1] !== undefined) {
-    const pri = Number(m[1]);
-    out.level = pri & 7;
-    out.facility = pri >> 3;
-  }
-  if (m[4] !== undefined) out.caller = m[4];
+  const p = emptyPrefix();
+  const start = readPrefix(line, 0, line.length, p);
+  const out: ParsedLine = { text: start === 0 ? line : line.slice(start) };
+  if (p.tsNs !== undefined) out.tsNs = p.tsNs;
+  if (p.level !== undefined) out.level = p.level;
+  if (p.facility !== undefined) out.facility = p.facility;
+  if (p.caller !== undefined) out.caller = p.caller;
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Log bytes to KernelMessage records, one per line, each with its byte offset in the source.
 import { isAscii } from 'node:buffer';
 import type { KernelMessage, SourceRef } from '../model/index.js';
-import { parseLine } from './line.js';
+import { emptyPrefix, readPrefix } from './line.js';
 
 const NL = 0x0a;
 
@@ -18,6 +18,7 @@ export function bytesToMessages(bytes: Uint8Array, source: SourceRef, boot?: str
   // is its byte offset. Anything else is decoded line by line as UTF-8.
   const ascii = isAscii(buf);
   const all = ascii ? buf.toString('latin1') : '';
+  const p = emptyPrefix();
   let pos = 0;
   while (pos < buf.length) {
     let end = ascii ? all.indexOf('\n', pos) : buf.indexOf(NL, pos);
@@ -25,10 +26,13 @@ export function bytesToMessages(bytes: Uint8Array, source: SourceRef, boot?: str
     let stop = end;
     if (stop > pos && buf[stop - 1] === 0x0d) stop--;
     if (stop > pos) {
-      const p = parseLine(ascii ? all.slice(pos, stop) : buf.toString('utf8', pos, stop));
+      const line = ascii ? all : buf.toString('utf8', pos, stop);
+      const from = ascii ? pos : 0;
+      const to = ascii ? stop : line.length;
+      const start = readPrefix(line, from, to, p);
       const msg: KernelMessage = {
         kind: 'kmsg',
-        text: p.text,
+        text: line.slice(start, to),
         source: source.offset === undefined ? source : { ...source, offset: source.offset + pos },
       };
       if (p.tsNs !== undefined) msg.tsNs = p.tsNs;
