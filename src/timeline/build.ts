@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { CrashRecord, KernelMessage, Problem } from '../model/index.js';
 import type { Boot, Timeline } from './types.js';
-import { cutSegments, isBanner, lateKeys, messageKey, type Segment } from './segments.js';
+import { cutSegments, isBanner, lateKeys, lateSpan, messageKey, type Segment } from './segments.js';
 import { findClock } from './clock.js';
 import { placeRecords } from './place.js';
 
@@ -32,27 +32,57 @@ class UnionFind {
   }
 }
 
+/**
+ * Segments that share a late line's time can share the line: only segments whose late
+ * spans overlap are compared, each cluster of overlapping spans on its own. Most records
+ * of a big archive are boots of their own and never build a key.
+ */
+function overlapClusters(segments: Segment[], indices: number[]): number[][] {
+  const spans = indices
+    .map((i) => ({ i, span: lateSpan(segments[i]!) }))
+    .filter((x): x is { i: number; span: { from: bigint; to: bigint } } => x.span !== undefined)
+    .sort((a, b) => (a.span.from < b.span.from ? -1 : a.span.from > b.span.from ? 1 : a.i - b.i));
+  const clusters: number[][] = [];
+  let cur: number[] = [];
+  let to = -1n;
+  for (const { i, span } of spans) {
+    if (span.from > to) {
+      if (cur.length > 1) clusters.push(cur);
+      cur = [];
+    }
+    cur.push(i);
+    if (span.to > to) to = span.to;
+  }
+  if (cur.length > 1) clusters.push(cur);
+  // Compared in input order, as before clustering: the first segment to hold a key owns it.
+  for (const c of clusters) c.sort((a, b) => a - b);
+  return clusters;
+}
+
 function joinSegments(segments: Segment[]): Segment[][] {
   const uf = new UnionFind(segments.length);
   const byBootId = new Map<string, number>();
-  const owner = new Map<string, number>();
+  const unknown: number[] = [];
   segments.forEach((s, i) => {
-    if (s.boot !== undefined) {
-      const j = byBootId.get(s.boot);
-      if (j === undefined) byBootId.set(s.boot, i);
-      else uf.union(i, j);
-      return;
-    }
-    const keys = lateKeys(s);
-    const need = Math.min(SHARED_LINES, keys.size);
-    const hits = new Map<number, number>();
-    for (const k of keys) {
-      const j = owner.get(k);
-      if (j === undefined) owner.set(k, i);
-      else hits.set(j, (hits.get(j) ?? 0) + 1);
-    }
-    for (const [j, n] of hits) if (n >= need && need > 0) uf.union(i, j);
+    if (s.boot === undefined) return unknown.push(i);
+    const j = byBootId.get(s.boot);
+    if (j === undefined) byBootId.set(s.boot, i);
+    else uf.union(i, j);
   });
+  for (const cluster of overlapClusters(segments, unknown)) {
+    const owner = new Map<string, number>();
+    for (const i of cluster) {
+      const keys = lateKeys(segments[i]!);
+      const need = Math.min(SHARED_LINES, keys.size);
+      const hits = new Map<number, number>();
+      for (const k of keys) {
+        const j = owner.get(k);
+        if (j === undefined) owner.set(k, i);
+        else hits.set(j, (hits.get(j) ?? 0) + 1);
+      }
+      for (const [j, n] of hits) if (n >= need && need > 0) uf.union(i, j);
+    }
+  }
   const groups = new Map<number, Segment[]>();
   segments.forEach((s, i) => {
     const r = uf.find(i);
@@ -123,7 +153,7 @@ export function buildTimeline(inputs: InputRecords[], problems: Problem[] = []):
     const b = newBoot(orderAndMerge(g), '');
     return { boot: b, inputs: new Set(g.map((s) => s.input)) };
   });
-  placeRecords(inputs, boots, (seed) => newBoot([], seed));
   for (const { boot } of boots) findClock(boot);
+  placeRecords(inputs, boots, (seed) => newBoot([], seed));
   return { boots: boots.map((b) => b.boot), problems };
 }

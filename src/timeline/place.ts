@@ -1,7 +1,7 @@
 // Records that are not log lines (machine checks, memory errors, dump notes, blobs) go
 // to the boot they belong to: the boot of the same input, else the boot whose
 // wall-clock span holds their time, else the last boot; with no boot at all, they make
-// one of their own (an MCE-only incident).
+// one of their own (an MCE-only incident). Boots come with their clocks found.
 import type { CrashRecord } from '../model/index.js';
 import type { Boot } from './types.js';
 import type { InputRecords } from './build.js';
@@ -30,19 +30,19 @@ export function placeRecords(
   boots: { boot: Boot; inputs: Set<number> }[],
   makeBoot: (seed: string) => Boot,
 ): void {
-  for (const b of boots) findClock(b.boot);
-  const spans = boots.map((b) => wallSpan(b.boot));
+  const spans = new Map(boots.map((b) => [b, wallSpan(b.boot)]));
   let orphans: Boot | undefined;
   inputs.forEach((inp, i) => {
+    let own: typeof boots | undefined;
     for (const r of inp.records) {
       if (r.kind === 'kmsg') continue;
-      const own = boots.filter((b) => b.inputs.has(i));
+      own ??= boots.filter((b) => b.inputs.has(i));
       const t = timeOf(r)?.getTime();
       const byTime = (cands: typeof boots) =>
         t === undefined
           ? undefined
           : cands.find((b) => {
-              const s = spans[boots.indexOf(b)];
+              const s = spans.get(b);
               return s && t >= s.start.getTime() - AFTER_END_MS && t <= s.end.getTime() + AFTER_END_MS;
             });
       let target = own.length === 1 ? own[0] : (byTime(own.length ? own : boots) ?? (own.length ? own[own.length - 1] : undefined));
@@ -55,5 +55,8 @@ export function placeRecords(
       add(orphans, r);
     }
   });
-  if (orphans) boots.push({ boot: orphans, inputs: new Set() });
+  if (orphans) {
+    findClock(orphans);
+    boots.push({ boot: orphans, inputs: new Set() });
+  }
 }

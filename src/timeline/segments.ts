@@ -64,15 +64,30 @@ export function messageKey(m: KernelMessage): string | undefined {
  * one boot lie at the ends (a dump holds the tail of the log a console shows whole). */
 const EDGE_LINES = 50_000;
 
-/** Keys of a segment's lines printed after the first second of the boot. Lines at the
- * very start repeat across boots of one kernel, so only later ones identify a boot. */
+/** Lines printed in the first second of a boot repeat across boots of one kernel: only
+ * later ones identify a boot. */
+const LATE_NS = 1_000_000_000n;
+
+/** Kernel times of a segment's first and last late line, or undefined when it has none. */
+export function lateSpan(s: Segment): { from: bigint; to: bigint } | undefined {
+  let from: bigint | undefined;
+  let to: bigint | undefined;
+  for (const m of s.messages) {
+    if (m.tsNs === undefined || m.tsNs < LATE_NS) continue;
+    if (from === undefined || m.tsNs < from) from = m.tsNs;
+    if (to === undefined || m.tsNs > to) to = m.tsNs;
+  }
+  return from === undefined ? undefined : { from, to: to! };
+}
+
+/** Keys of a segment's late lines (see LATE_NS), from each end of a long segment. */
 export function lateKeys(s: Segment): Set<string> {
   const keys = new Set<string>();
   const n = s.messages.length;
   for (let i = 0; i < n; i++) {
     if (i === EDGE_LINES && n > 2 * EDGE_LINES) i = n - EDGE_LINES;
     const m = s.messages[i]!;
-    if (m.tsNs === undefined || m.tsNs < 1_000_000_000n) continue;
+    if (m.tsNs === undefined || m.tsNs < LATE_NS) continue;
     keys.add(messageKey(m)!);
   }
   return keys;
