@@ -12,11 +12,12 @@ export { normalizeTitle } from './title.js';
 export const RULES: readonly TitleRule[] = [...MEMORY_RULES, ...OOPS_RULES, ...BUG_RULES, ...HANG_RULES, ...WARN_RULES, ...PANIC_RULES, ...OTHER_RULES];
 
 // Rows by the first two characters of their start: one Map lookup per line keeps the table's
-// regexes off ordinary lines.
-const BY_PREFIX = new Map<string, TitleRule[]>();
+// regexes off ordinary lines (keyed by the two char codes: no substring per line).
+const BY_PREFIX = new Map<number, TitleRule[]>();
+const prefixKey = (s: string): number => s.charCodeAt(0) * 0x10000 + (s.length > 1 ? s.charCodeAt(1) : 0x10000 - 1);
 for (const r of RULES) {
   for (const s of typeof r.start === 'string' ? [r.start] : r.start) {
-    const k = s.slice(0, 2);
+    const k = prefixKey(s);
     const list = BY_PREFIX.get(k) ?? [];
     if (!list.includes(r)) list.push(r);
     BY_PREFIX.set(k, list);
@@ -30,7 +31,7 @@ function starts(r: TitleRule, text: string): boolean {
 
 /** Rows whose header matches this line, in table order (several when `need` decides). */
 export function matchRules(text: string): { rule: TitleRule; m: RegExpExecArray }[] {
-  const list = BY_PREFIX.get(text.slice(0, 2));
+  const list = BY_PREFIX.get(prefixKey(text));
   if (!list) return [];
   const out: { rule: TitleRule; m: RegExpExecArray }[] = [];
   for (const rule of list) {
