@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark, one line each; each prints its own figures.
 // Run one: `npm run bench -- NAME`.
-import { run as pstore } from './pstore.js';
+import { run as pstore, runTextLog as textlog } from './pstore.js';
 import { run as collect } from './collect.js';
 import { run as detect } from './detect.js';
 import { run as vmcore } from './vmcore.js';
@@ -11,6 +11,7 @@ type Bench = { name: string; run: () => Promise<void> };
 
 const benches: Bench[] = [
   { name: 'pstore', run: pstore },
+  { name: 'textlog', run: textlog },
   { name: 'collect', run: collect },
   { name: 'detect', run: detect },
   { name: 'vmcore', run: vmcore },

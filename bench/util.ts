@@ -39,6 +39,22 @@ export function measureCli(args: string[]): Measured {
   return measure(process.execPath, [CLI, ...args]);
 }
 
+/** `runs` measurements of one command, fastest first: the machine is shared, one run says little. */
+export function repeated(runs: number, cmd: string, args: string[], before?: () => void): Measured[] {
+  const all: Measured[] = [];
+  for (let i = 0; i < runs; i++) {
+    before?.();
+    all.push(measure(cmd, args));
+  }
+  return all.sort((a, b) => a.seconds - b.seconds);
+}
+
+/** "median s (fastest-slowest of N)" for runs sorted by `repeated`. */
+export function spread(all: Measured[]): string {
+  const mid = all[Math.floor(all.length / 2)]!;
+  return `${fmt(mid.seconds)} s median (${fmt(all[0]!.seconds)}-${fmt(all[all.length - 1]!.seconds)} s over ${all.length} runs)`;
+}
+
 /** Node's own start-up, to report crashlog's time beyond it. */
 export function nodeStartup(): Measured {
   return measure(process.execPath, ['-e', '0']);

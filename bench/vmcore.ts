@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDump } from '../src/vmcore/open.js';
-import { CLI, fmt, measure, type Measured } from './util.js';
+import { CLI, fmt, repeated, type Measured } from './util.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 const KDUMP = join(CORPUS, 'kdump-oops-panic', 'vmcore.kdump-zlib-d31');
@@ -94,13 +94,7 @@ function rchar(cmd: string, args: string[]): number {
 }
 
 function best(cmd: string, args: string[], before?: () => void): Measured {
-  let b: Measured | undefined;
-  for (let i = 0; i < RUNS; i++) {
-    before?.();
-    const m = measure(cmd, args);
-    if (!b || m.seconds < b.seconds) b = m;
-  }
-  return b!;
+  return repeated(RUNS, cmd, args, before)[0]!;
 }
 
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
