@@ -52,12 +52,16 @@ function isSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && /\s/.test(String.fromCharCode(c)));
 }
 
-/** Digits from `i` (at most `max`), as [value, end]; end === i when there are none. */
-function digits(s: string, i: number, end: number, max: number): [number, number] {
+/** Where the last `digits` run ended (=== its start when there was none): no tuple per call. */
+let digitsEnd = 0;
+
+/** The value of the digits from `i` (at most `max` of them); sets digitsEnd. */
+function digits(s: string, i: number, end: number, max: number): number {
   let v = 0;
   let j = i;
   while (j < end && j - i < max + 1 && isDigit(s.charCodeAt(j))) v = v * 10 + (s.charCodeAt(j++) - ZERO);
-  return j - i > max ? [0, i] : [v, j];
+  digitsEnd = j - i > max ? i : j;
+  return v;
 }
 
 /**
@@ -72,7 +76,8 @@ export function readPrefix(s: string, from: number, end: number, out: Prefix): n
   out.caller = undefined;
   let i = from;
   if (s.charCodeAt(i) === LT) {
-    const [pri, j] = digits(s, i + 1, end, 4);
+    const pri = digits(s, i + 1, end, 4);
+    const j = digitsEnd;
     if (j > i + 1 && s.charCodeAt(j) === GT) {
       out.level = pri & 7;
       out.facility = pri >> 3;
@@ -82,9 +87,11 @@ export function readPrefix(s: string, from: number, end: number, out: Prefix): n
   if (s.charCodeAt(i) === LB) {
     let j = i + 1;
     while (j < end && isSpace(s.charCodeAt(j))) j++;
-    const [sec, k] = digits(s, j, end, 10);
+    const sec = digits(s, j, end, 10);
+    const k = digitsEnd;
     if (k > j && s.charCodeAt(k) === DOT) {
-      const [frac, l] = digits(s, k + 1, end, 9);
+      const frac = digits(s, k + 1, end, 9);
+      const l = digitsEnd;
       if (l > k + 1 && l < end && s.charCodeAt(l) === RB) {
         out.tsNs = toNs(sec, k - j, frac * SCALE[l - k - 1]!);
         i = l + 1;
@@ -96,7 +103,8 @@ export function readPrefix(s: string, from: number, end: number, out: Prefix): n
     while (j < end && isSpace(s.charCodeAt(j))) j++;
     const c = s.charCodeAt(j);
     if (c === 0x54 || c === 0x43) {
-      const [, k] = digits(s, j + 1, end, 10);
+      digits(s, j + 1, end, 10);
+      const k = digitsEnd;
       if (k > j + 1 && k < end && s.charCodeAt(k) === RB) {
         out.caller = s.slice(j, k);
         i = k + 1;

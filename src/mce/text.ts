@@ -38,6 +38,9 @@ export function parseMceText(msgs: readonly KernelMessage[]): MachineCheck[] {
   const out: MachineCheck[] = [];
   let cur: MachineCheck | undefined;
   for (const msg of msgs) {
+    // Most lines are not machine-check lines: a first-character test keeps the pattern off them.
+    const c = msg.text.charCodeAt(0);
+    if (c !== 0x6d && c !== 0x5b) continue; // 'm', '['
     const p = PREFIX.exec(msg.text);
     if (!p) continue;
     const text = msg.text.slice(p[0].length).trim();

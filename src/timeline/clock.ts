@@ -8,7 +8,7 @@ const MCE_TIME = /\[Hardware Error\]: PROCESSOR \S+ TIME (\d{1,12}) /;
 
 function anchorOf(m: KernelMessage): { wall: Date; why: string } | undefined {
   if (m.wallTime) return { wall: m.wallTime, why: `${m.source.backend} time of ${m.source.path}` };
-  const t = MCE_TIME.exec(m.text);
+  const t = m.text.includes('[Hardware Error]: PROCESSOR ') ? MCE_TIME.exec(m.text) : null;
   if (t) return { wall: new Date(Number(t[1]) * 1000), why: 'machine-check TIME in the log' };
   return undefined;
 }

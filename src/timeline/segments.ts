@@ -16,7 +16,7 @@ const BANNER = /^Linux version \S/;
 const CLOCK_BACK_NS = 1_000_000_000n;
 
 export function isBanner(m: KernelMessage): boolean {
-  return BANNER.test(m.text) && (m.tsNs === undefined || m.tsNs < 1_000_000_000n);
+  return m.text.startsWith('Linux version ') && BANNER.test(m.text) && (m.tsNs === undefined || m.tsNs < 1_000_000_000n);
 }
 
 /** A record's identity: its id (one for all parts of a split dump), else its file. */
