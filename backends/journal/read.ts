@@ -45,24 +45,28 @@ export function entryToMessage(e: Entry, path: string, offset: number): KernelMe
   return msg;
 }
 
-export async function* readJournal(path: string, ctx: ReadContext): AsyncGenerator<KernelMessage> {
-  for await (const line of readLines(path)) {
-    // json-seq puts RS (0x1e) before each object; a pretty array adds "[", "]" and ",".
-    let text = line.bytes.toString('utf8').replace(/^\x1e/, '').trim();
-    if (text === '' || text === '[' || text === ']') continue;
-    if (text.endsWith(',')) text = text.slice(0, -1);
-    let entry: unknown;
-    try {
-      entry = JSON.parse(text);
-    } catch (err) {
-      ctx.problem({ path, offset: line.offset, message: `not a journal JSON entry: ${(err as Error).message}` });
-      continue;
+export async function* readJournal(path: string, ctx: ReadContext): AsyncGenerator<KernelMessage[]> {
+  for await (const batch of readLines(path)) {
+    const out: KernelMessage[] = [];
+    for (const line of batch) {
+      // json-seq puts RS (0x1e) before each object; a pretty array adds "[", "]" and ",".
+      let text = line.text.replace(/^\x1e/, '').trim();
+      if (text === '' || text === '[' || text === ']') continue;
+      if (text.endsWith(',')) text = text.slice(0, -1);
+      let entry: unknown;
+      try {
+        entry = JSON.parse(text);
+      } catch (err) {
+        ctx.problem({ path, offset: line.offset, message: `not a journal JSON entry: ${(err as Error).message}` });
+        continue;
+      }
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+        ctx.problem({ path, offset: line.offset, message: 'not a journal JSON entry: not an object' });
+        continue;
+      }
+      const msg = entryToMessage(entry as Entry, path, line.offset);
+      if (msg) out.push(msg);
     }
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      ctx.problem({ path, offset: line.offset, message: 'not a journal JSON entry: not an object' });
-      continue;
-    }
-    const msg = entryToMessage(entry as Entry, path, line.offset);
-    if (msg) yield msg;
+    if (out.length) yield out;
   }
 }

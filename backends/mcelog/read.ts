@@ -63,8 +63,8 @@ function finish(p: Pending, path: string, ctx: ReadContext): MachineCheck | unde
 export async function* readMcelog(path: string, ctx: ReadContext): AsyncGenerator<CrashRecord> {
   let cur: Pending | undefined;
   const started = (p: Pending | undefined) => p !== undefined && (p.mc.bank !== undefined || p.mc.status !== undefined);
-  for await (const l of readLines(path)) {
-    const line = l.bytes.toString('utf8', 0, Math.min(l.bytes.length, MAX_LINE_CHARS)).replace(SYSLOG_PREFIX, '').trim();
+  for await (const batch of readLines(path)) for (const l of batch) {
+    const line = l.text.slice(0, MAX_LINE_CHARS).replace(SYSLOG_PREFIX, '').trim();
     // A record starts at the disclaimer, at "MCE n", or at a second "CPU n BANK b" line.
     const marker = line === DISCLAIMER || MCE_START.test(line);
     const bankLine = CPU_BANK.test(line);

@@ -2,7 +2,7 @@
 // serial and netconsole captures with junk before the time stamp.
 import type { ReadContext } from '../../src/backend.js';
 import type { KernelMessage, SourceRef } from '../../src/model/index.js';
-import { readLines } from '../../src/input/lines.js';
+import { MAX_LINE_BYTES, readLines } from '../../src/input/lines.js';
 import { parseLine } from '../../src/kmsg/line.js';
 import { KMSG_DICT, KMSG_RECORD, MAX_JUNK_BYTES, MONTHS, SYSLOG_BSD, SYSLOG_ISO, TIMESTAMP_ANYWHERE } from './layout.js';
 
@@ -50,23 +50,28 @@ export function parseTextLine(line: string, source: SourceRef, year: number): Ke
   return msg;
 }
 
-export async function* readText(path: string, ctx: ReadContext): AsyncGenerator<KernelMessage> {
+export async function* readText(path: string, ctx: ReadContext): AsyncGenerator<KernelMessage[]> {
   const year = typeof ctx.options.year === 'number' ? ctx.options.year : new Date().getFullYear();
+  // A message is held until the next line: /dev/kmsg dictionary lines that follow are its.
   let pending: KernelMessage | undefined;
-  for await (const line of readLines(path)) {
-    const text = line.bytes.toString('utf8');
-    if (line.cut) ctx.problem({ path, offset: line.offset, message: `line longer than ${line.bytes.length} bytes, cut` });
-    const dict = pending ? KMSG_DICT.exec(text) : null;
-    if (dict && pending) {
-      // /dev/kmsg dictionary lines belong to the record before them.
-      if (dict[1] === 'SUBSYSTEM') pending.device = { subsystem: dict[2]!, device: pending.device?.device ?? '' };
-      else if (dict[1] === 'DEVICE') pending.device = { subsystem: pending.device?.subsystem ?? '', device: dict[2]! };
-      continue;
+  for await (const batch of readLines(path)) {
+    const out: KernelMessage[] = [];
+    for (const line of batch) {
+      const text = line.text;
+      if (line.cut) ctx.problem({ path, offset: line.offset, message: `line longer than ${MAX_LINE_BYTES} bytes, cut` });
+      const dict = pending ? KMSG_DICT.exec(text) : null;
+      if (dict && pending) {
+        // /dev/kmsg dictionary lines belong to the record before them.
+        if (dict[1] === 'SUBSYSTEM') pending.device = { subsystem: dict[2]!, device: pending.device?.device ?? '' };
+        else if (dict[1] === 'DEVICE') pending.device = { subsystem: pending.device?.subsystem ?? '', device: dict[2]! };
+        continue;
+      }
+      const msg = parseTextLine(text, { backend: ID, path, offset: line.offset }, year);
+      if (!msg) continue;
+      if (pending) out.push(pending);
+      pending = msg;
     }
-    const msg = parseTextLine(text, { backend: ID, path, offset: line.offset }, year);
-    if (!msg) continue;
-    if (pending) yield pending;
-    pending = msg;
+    if (out.length) yield out;
   }
-  if (pending) yield pending;
+  if (pending) yield [pending];
 }
