@@ -3,7 +3,7 @@
 import type { ReadContext } from '../../src/backend.js';
 import type { KernelMessage, SourceRef } from '../../src/model/index.js';
 import { MAX_LINE_BYTES, readLines } from '../../src/input/lines.js';
-import { parseLine } from '../../src/kmsg/line.js';
+import { emptyPrefix, readPrefix } from '../../src/kmsg/line.js';
 import { KMSG_DICT, KMSG_RECORD, MAX_JUNK_BYTES, MONTHS, SYSLOG_BSD, SYSLOG_ISO, TIMESTAMP_ANYWHERE } from './layout.js';
 
 const ID = 'text';
@@ -19,29 +19,37 @@ function bsdDate(m: RegExpExecArray, year: number): Date {
   return new Date(year, MONTHS.indexOf(m[1]!), Number(m[2]!.trim()), Number(m[3]), Number(m[4]), Number(m[5]));
 }
 
+const isUpper = (c: number) => c >= 0x41 && c <= 0x5a;
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const prefix = emptyPrefix();
+
 /** One line to a message, or undefined for a line that holds none. */
 export function parseTextLine(line: string, source: SourceRef, year: number): KernelMessage | undefined {
   let wallTime: Date | undefined;
   let rest = line;
-  const bsd = SYSLOG_BSD.exec(line);
-  const iso = bsd ? null : SYSLOG_ISO.exec(line);
+  // The forms by their first character, so that a dmesg line ("[", "<") meets no pattern.
+  const c = line.charCodeAt(0);
+  const bsd = isUpper(c) ? SYSLOG_BSD.exec(line) : null;
+  const iso = !bsd && isDigit(c) ? SYSLOG_ISO.exec(line) : null;
   if (bsd) {
     wallTime = bsdDate(bsd, year);
     rest = bsd[7]!;
   } else if (iso) {
     wallTime = new Date(iso[1]!.replace(' ', 'T'));
     rest = iso[3]!;
-  } else {
+  } else if (isDigit(c)) {
     const k = KMSG_RECORD.exec(line);
     if (k) return fromKmsg(k, source);
   }
-  let p = parseLine(rest);
+  const p = prefix;
+  let start = readPrefix(rest, 0, rest.length, p);
   if (p.tsNs === undefined && p.level === undefined) {
     const at = TIMESTAMP_ANYWHERE.exec(rest.slice(0, MAX_JUNK_BYTES + 24));
-    if (at && at.index > 0 && at.index <= MAX_JUNK_BYTES) p = parseLine(rest.slice(at.index));
+    if (at && at.index > 0 && at.index <= MAX_JUNK_BYTES) start = readPrefix(rest, at.index, rest.length, p);
   }
-  if (p.text.length === 0 && p.tsNs === undefined) return undefined;
-  const msg: KernelMessage = { kind: 'kmsg', text: p.text, source };
+  const text = rest.slice(start);
+  if (text.length === 0 && p.tsNs === undefined) return undefined;
+  const msg: KernelMessage = { kind: 'kmsg', text, source };
   if (p.tsNs !== undefined) msg.tsNs = p.tsNs;
   if (p.level !== undefined) msg.level = p.level;
   if (p.facility !== undefined) msg.facility = p.facility;
@@ -59,7 +67,7 @@ export async function* readText(path: string, ctx: ReadContext): AsyncGenerator<
     for (const line of batch) {
       const text = line.text;
       if (line.cut) ctx.problem({ path, offset: line.offset, message: `line longer than ${MAX_LINE_BYTES} bytes, cut` });
-      const dict = pending ? KMSG_DICT.exec(text) : null;
+      const dict = pending && text.charCodeAt(0) === 0x20 ? KMSG_DICT.exec(text) : null;
       if (dict && pending) {
         // /dev/kmsg dictionary lines belong to the record before them.
         if (dict[1] === 'SUBSYSTEM') pending.device = { subsystem: dict[2]!, device: pending.device?.device ?? '' };
