@@ -19,7 +19,20 @@ const REPLACEMENTS: readonly [RegExp, string][] = [
   [/(?<=\W)\d+(?=\W|$)/g, 'NUM'],
 ];
 
+/** Titles seen, normalized: one bug repeats its title across boots (a fleet's archive). */
+const seen = new Map<string, string>();
+const SEEN_MAX = 4096;
+
 export function normalizeTitle(title: string): string {
+  let known = seen.get(title);
+  if (known === undefined) {
+    if (seen.size >= SEEN_MAX) seen.clear();
+    seen.set(title, (known = normalize(title)));
+  }
+  return known;
+}
+
+function normalize(title: string): string {
   let t = title;
   for (const [re, to] of REPLACEMENTS) t = t.replace(re, to);
   let out = '';
