@@ -31,20 +31,21 @@ interface DmesgPart {
 }
 
 
-/** Names in numeric id order ("dmesg-ramoops-2" before "dmesg-ramoops-10"): the order the
- * backend wrote a dump's parts in, and one dump before the next. */
-function compareNames(a: string, b: string): number {
-  const na = /^(.*?)(\d+)(\D*)$/.exec(a);
-  const nb = /^(.*?)(\d+)(\D*)$/.exec(b);
-  if (na && nb && na[1] === nb[1] && na[2]!.length !== nb[2]!.length) return na[2]!.length - nb[2]!.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+/** A name's sort key: numeric ids in numeric order ("dmesg-ramoops-2" before "-10"), the
+ * order the backend wrote a dump's parts in, and one dump before the next. */
+function sortKey(name: string): string {
+  const m = /^(.*?)(\d+)(\D*)$/.exec(name);
+  return m ? `${m[1]}${String(m[2]!.length).padStart(3, '0')}${m[2]}${m[3]}` : name;
 }
 
 async function listRecords(path: string, ctx: ReadContext): Promise<RecordFile[]> {
   const st = await lstat(path);
   // A directory's entries say their own type: no lstat per record in a big archive.
   const entries = st.isDirectory()
-    ? (await readdir(path, { withFileTypes: true })).sort((a, b) => compareNames(a.name, b.name))
+    ? (await readdir(path, { withFileTypes: true }))
+        .map((e) => ({ e, key: sortKey(e.name) }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+        .map((x) => x.e)
     : [{ name: basename(path), isFile: () => st.isFile(), isSymbolicLink: () => st.isSymbolicLink() }];
   const dir = st.isDirectory() ? path : dirname(path);
   if (entries.length > MAX_ENTRIES) ctx.problem({ path, message: `${entries.length} entries, only the first ${MAX_ENTRIES} read` });
