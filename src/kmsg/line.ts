@@ -26,11 +26,7 @@ export function emptyPrefix(): Prefix {
   return { tsNs: undefined, level: undefined, facility: undefined, caller: undefined };
 }
 
-/** Seconds and a decimal fraction ("12", "345678") to nanoseconds. */
-export function secondsToNs(sec: string, frac: string): bigint {
-  return toNs(Number(sec), sec.length, Number((frac + '000000000').slice(0, 9)));
-}
-
+/** Seconds and nanoseconds to kernel time. */
 function toNs(sec: number, secDigits: number, ns: number): bigint {
   // Up to 10^6 s of uptime the sum is exact in a double: one BigInt instead of three.
   return secDigits <= 6 ? BigInt(sec * 1_000_000_000 + ns) : BigInt(sec) * 1_000_000_000n + BigInt(ns);
@@ -75,21 +71,21 @@ export function readPrefix(s: string, from: number, end: number, out: Prefix): n
   out.tsNs = out.level = out.facility = undefined;
   out.caller = undefined;
   let i = from;
-  if (s.charCodeAt(i) === LT) {
+  if (i < end && s.charCodeAt(i) === LT) {
     const pri = digits(s, i + 1, end, 4);
     const j = digitsEnd;
-    if (j > i + 1 && s.charCodeAt(j) === GT) {
+    if (j > i + 1 && j < end && s.charCodeAt(j) === GT) {
       out.level = pri & 7;
       out.facility = pri >> 3;
       i = j + 1;
     }
   }
-  if (s.charCodeAt(i) === LB) {
+  if (i < end && s.charCodeAt(i) === LB) {
     let j = i + 1;
     while (j < end && isSpace(s.charCodeAt(j))) j++;
     const sec = digits(s, j, end, 10);
     const k = digitsEnd;
-    if (k > j && s.charCodeAt(k) === DOT) {
+    if (k > j && k < end && s.charCodeAt(k) === DOT) {
       const frac = digits(s, k + 1, end, 9);
       const l = digitsEnd;
       if (l > k + 1 && l < end && s.charCodeAt(l) === RB) {
@@ -98,7 +94,7 @@ export function readPrefix(s: string, from: number, end: number, out: Prefix): n
       }
     }
   }
-  if (s.charCodeAt(i) === LB) {
+  if (i < end && s.charCodeAt(i) === LB) {
     let j = i + 1;
     while (j < end && isSpace(s.charCodeAt(j))) j++;
     const c = s.charCodeAt(j);
