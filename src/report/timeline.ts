@@ -4,9 +4,10 @@ import { formatTs } from '../kmsg/line.js';
 import { wallAt } from '../timeline/clock.js';
 import { formatSource } from './source.js';
 
-export function renderTimeline(t: Timeline, opts: { sources?: boolean } = {}): string {
-  const out: string[] = [];
+/** The timeline as text, one boot at a time (a whole archive's text is tens of MB). */
+export function* timelineText(t: Timeline, opts: { sources?: boolean } = {}): Generator<string> {
   for (const b of t.boots) {
+    const out: string[] = [];
     out.push(`-- boot ${b.key}${b.release ? ` (${b.release})` : ''}: ${b.messages.length} lines, ${b.mces.length} machine checks` +
       (b.clock ? `, clock from ${b.clock.why}` : ''));
     for (const m of b.messages) {
@@ -18,6 +19,6 @@ export function renderTimeline(t: Timeline, opts: { sources?: boolean } = {}): s
     for (const mc of b.mces) out.push(`machine check: bank ${mc.bank} status 0x${mc.status.toString(16)}  <${formatSource(mc.source)}>`);
     for (const me of b.memoryErrors) out.push(`memory error: ${me.severity}${me.physAddr !== undefined ? ` addr 0x${me.physAddr.toString(16)}` : ''}  <${formatSource(me.source)}>`);
     for (const d of b.dumps) out.push(`dump: ${d.release ?? ''}${d.noCoredumpReason ? ` reason ${d.noCoredumpReason}` : ''}  <${formatSource(d.source)}>`);
+    yield out.join('\n') + '\n';
   }
-  return out.join('\n') + '\n';
 }
