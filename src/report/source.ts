@@ -10,8 +10,10 @@ function showPath(path: string, cwd: string): string {
   if (!byPath) shown.set(cwd, (byPath = new Map()));
   let out = byPath.get(path);
   if (out === undefined) {
+    // Relative to where the command runs, unless that is far away or the root (a service's
+    // saved report.txt would say "var/lib/..."): then as given.
     const rel = relative(cwd, path);
-    out = rel.startsWith('..') && rel.split('/').filter((p) => p === '..').length > 2 ? path : rel || path;
+    out = cwd === '/' || (rel.startsWith('..') && rel.split('/').filter((p) => p === '..').length > 2) ? path : rel || path;
     byPath.set(path, out);
   }
   return out;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { archiveInputs } from '../../src/collect/index.js';
 import type { JsonReport } from '../../src/model/index.js';
+import { formatSource } from '../../src/report/source.js';
 import { runCli } from '../helpers/run.js';
 import { ITEMS, copyPstore, entries, hashes, tempDir } from './helpers.js';
 
@@ -40,7 +41,10 @@ describe.each(ITEMS)('collect %s', (item) => {
     const direct = JSON.parse((await runCli(['report', '--json', src])).stdout) as JsonReport;
     expect(report.incidents.map(verdict)).toEqual(direct.incidents.map(verdict));
     const text = readFileSync(join(entry, 'report.txt'), 'utf8');
-    expect(text).toBe((await runCli(['report', src])).stdout.replaceAll(src, join(entry, 'pstore')));
+    // Paths as given (inputs) and as the report shows them (relative to the working directory,
+    // wherever the clone is).
+    const shown = (path: string) => formatSource({ backend: 'pstore', path });
+    expect(text).toBe((await runCli(['report', src])).stdout.replaceAll(src, join(entry, 'pstore')).replaceAll(shown(src), shown(join(entry, 'pstore'))));
     expect(first.stdout).toContain(text);
     // ... and `crashlog report --archive` says it again, from the archive.
     expect(await archiveInputs(archive, id)).toEqual([join(entry, 'pstore')]);
