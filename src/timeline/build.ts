@@ -54,7 +54,7 @@ function overlapClusters(segments: Segment[], indices: number[]): number[][] {
     if (span.to > to) to = span.to;
   }
   if (cur.length > 1) clusters.push(cur);
-  // Compared in input order, as before clustering: the first segment to hold a key owns it.
+  // Compared in input order: the first segment to hold a key owns it.
   for (const c of clusters) c.sort((a, b) => a - b);
   return clusters;
 }
