@@ -7,6 +7,7 @@ import { inflateRecord } from '../../src/util/inflate.js';
 import type { ReadContext, Yielded } from '../../src/backend.js';
 import { readSmallOrReport } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
+import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
 import { parseDmesgHeader } from '../../src/pstore/header.js';
 import { messageOf } from '../../src/util/errors.js';
 import { EFIVARFS_ATTR_BYTES, MAX_ENTRIES, MAX_INFLATED_BYTES, MAX_VAR_BYTES, parseEfiDumpName, type EfiDumpName } from './layout.js';
@@ -98,19 +99,24 @@ export async function readEfiPart(v: EfiVar, ctx: ReadContext): Promise<EfiPart 
 
 export async function* readEfi(path: string, ctx: ReadContext): AsyncIterable<Yielded> {
   const vars = await listEfiVars(path, ctx);
+  const parts: DumpPart[] = [];
   for (const dump of groupDumps(vars)) {
-    // Highest part is the oldest chunk of the log: read it first.
-    for (const v of [...dump].sort((a, b) => b.name.part - a.name.part)) {
+    for (const v of [...dump].sort((a, b) => a.name.part - b.name.part)) {
       const part = await readEfiPart(v, ctx);
       if (!part) continue;
       if (v.name.type !== 0) {
         yield { kind: 'blob', type: `efi-type${v.name.type}`, size: part.bytes.length, time: new Date(v.name.time * 1000), source: { backend: ID, path: v.path, id: part.id, part: v.name.part } };
         continue;
       }
-      const head = parseDmesgHeader(part.bytes.subarray(0, 64).toString('latin1'));
-      const start = head?.length ?? 0;
+      const header = parseDmesgHeader(part.bytes.subarray(0, 64).toString('latin1'));
+      const start = header?.length ?? 0;
       const source = { backend: ID, path: v.path, id: part.id, part: v.name.part, ...(v.name.compressed ? {} : { offset: EFIVARFS_ATTR_BYTES + start }) };
-      yield bytesToMessages(part.bytes.subarray(start), source);
+      const p: DumpPart = { messages: bytesToMessages(part.bytes.subarray(start), source), store: 'dmesg-efi' };
+      if (header) p.header = header;
+      // The variable's name holds the dump's time (efi_pstore_write: the record's seconds).
+      if (v.name.time > 0) p.time = new Date(v.name.time * 1000);
+      parts.push(p);
     }
   }
+  yield* joinDumps(parts);
 }

@@ -6,6 +6,7 @@ import { parseCperRecord, looksLikeCper, type CperRecord, type CperSection } fro
 import { decodeSection, isDmesgSection } from '../../src/cper/sections.js';
 import { readSmallOrReport } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
+import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
 import { parseDmesgHeader, type DmesgHeader } from '../../src/pstore/header.js';
 import { messageOf } from '../../src/util/errors.js';
 import { MAX_INFLATED_BYTES, MAX_STORE_BYTES } from './layout.js';
@@ -61,24 +62,6 @@ export function dmesgPart(record: CperRecord, section: CperSection, path: string
   return { record, section, compressed: kind.compressed, bytes, ...(header ? { header } : {}) };
 }
 
-/** Parts of one dump together (same reason#count, parts rising with record id), oldest text first. */
-export function orderDumpParts(parts: ErstDmesgPart[]): ErstDmesgPart[] {
-  const sorted = [...parts].sort((a, b) => (a.record.recordId < b.record.recordId ? -1 : a.record.recordId > b.record.recordId ? 1 : 0));
-  const dumps: ErstDmesgPart[][] = [];
-  let cur: ErstDmesgPart[] = [];
-  for (const p of sorted) {
-    const prev = cur[cur.length - 1];
-    const sameDump = prev?.header && p.header && prev.header.count === p.header.count && prev.header.reason === p.header.reason && p.header.part > prev.header.part;
-    if (prev && !sameDump) {
-      dumps.push(cur);
-      cur = [];
-    }
-    cur.push(p);
-  }
-  if (cur.length) dumps.push(cur);
-  return dumps.flatMap((d) => d.reverse());
-}
-
 export async function* readErst(path: string, ctx: ReadContext): AsyncIterable<Yielded> {
   const bytes = await readSmallOrReport(path, MAX_STORE_BYTES, ctx);
   if (!bytes) return;
@@ -106,9 +89,16 @@ export async function* readErst(path: string, ctx: ReadContext): AsyncIterable<Y
       }
     }
   }
-  for (const p of orderDumpParts(parts)) {
+  // Records in id order: the order pstore wrote them in (erst_writer), Part1 of a dump first.
+  parts.sort((a, b) => (a.record.recordId < b.record.recordId ? -1 : a.record.recordId > b.record.recordId ? 1 : 0));
+  const dumpParts = parts.map((p): DumpPart => {
     const start = p.header?.length ?? 0;
     const source = { backend: ID, path, id: p.record.recordId.toString(), ...(p.header ? { part: p.header.part } : {}), ...(p.compressed ? {} : { offset: p.section.offset + start }) };
-    yield bytesToMessages(p.bytes.subarray(start), source);
-  }
+    const part: DumpPart = { messages: bytesToMessages(p.bytes.subarray(start), source), store: 'dmesg-erst' };
+    if (p.header) part.header = p.header;
+    // The record's timestamp is when pstore wrote it (erst_writer: ktime_get_real_seconds()).
+    if (p.record.time) part.time = p.record.time;
+    return part;
+  });
+  yield* joinDumps(dumpParts);
 }

@@ -3,10 +3,11 @@
 // console/pmsg/ftrace rings unrolled at start (psz_recover_zone: data[start..datalen) then
 // data[0..start)). Damaged zones are reported with their offset; the others are still read.
 import type { ReadContext, Yielded } from '../../src/backend.js';
-import type { BlobRecord, CrashRecord } from '../../src/model/index.js';
+import type { BlobRecord, CrashRecord, SourceRef } from '../../src/model/index.js';
 import { InputFile } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
-import { parseDmesgHeader } from '../../src/pstore/header.js';
+import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
+import { parseDmesgHeader, type DmesgHeader } from '../../src/pstore/header.js';
 import { Cursor } from '../../src/util/cursor.js';
 import { messageOf } from '../../src/util/errors.js';
 import { kmsgDumpReasonStr, layoutZones, PSTORE_KMSG_HEADER_MAGIC, pszBuffer, pszKmsgHeader, zoneKindOfSig, type Zone } from './layout.js';
@@ -41,6 +42,8 @@ export interface PszRecord {
   counter?: number;
   /** N of the "Oops#1 PartN" line (always 1: pstore/zone keeps only Part1). */
   part?: number;
+  /** That "Oops#1 PartN" line. */
+  header?: DmesgHeader;
 }
 
 /** Zone names as zone.c's messages give them. */
@@ -89,23 +92,23 @@ function kmsgRecord(raw: Uint8Array, zone: Zone, path: string, ctx: ReadContext)
       ctx.problem({ path, offset: zone.offset + dataAt, message: `kmsg zone ${zone.index}: compressed record cannot be inflated: ${messageOf(err)}` });
       return undefined;
     }
-    const { text, part } = stripHeader(body);
-    return { ...base, bytes: body, text, ...(part !== undefined ? { part } : {}) };
+    const { text, header } = stripHeader(body);
+    return { ...base, bytes: body, text, ...(header ? { header, part: header.part } : {}) };
   }
   const torn = Buffer.from(body.buffer, body.byteOffset, body.byteLength).indexOf(Buffer.alloc(TORN_RUN, 0xff));
   if (torn >= 0) {
     ctx.problem({ path, offset: zone.offset + dataAt + torn, message: `kmsg zone ${zone.index}: torn record: erased (0xff) bytes from here on, inside its datalen; the text before is kept` });
     body = body.subarray(0, torn);
   }
-  const { text, skip, part } = stripHeader(body);
+  const { text, skip, header } = stripHeader(body);
   const total = Buffer.from(`${reason}: Total ${h.counter} times\n`, 'latin1');
-  return { ...base, bytes: Buffer.concat([total, body]), text, offset: zone.offset + dataAt + skip, ...(part !== undefined ? { part } : {}) };
+  return { ...base, bytes: Buffer.concat([total, body]), text, offset: zone.offset + dataAt + skip, ...(header ? { header, part: header.part } : {}) };
 }
 
 /** The record without pstore_dump()'s "Oops#1 Part1" line. */
-function stripHeader(body: Uint8Array): { text: Uint8Array; skip: number; part?: number } {
+function stripHeader(body: Uint8Array): { text: Uint8Array; skip: number; header?: DmesgHeader } {
   const h = parseDmesgHeader(Buffer.from(body.buffer, body.byteOffset, Math.min(64, body.length)).toString('latin1'));
-  return { text: body.subarray(h?.length ?? 0), skip: h?.length ?? 0, ...(h ? { part: h.part } : {}) };
+  return { text: body.subarray(h?.length ?? 0), skip: h?.length ?? 0, ...(h ? { header: h } : {}) };
 }
 
 /** Every record of the image at `path`, as pstore would list them. */
@@ -151,16 +154,37 @@ export async function* readImage(path: string, ctx: ReadContext): AsyncGenerator
   }
 }
 
+function sourceOf(rec: PszRecord, path: string): SourceRef {
+  return { backend: ID, path, id: rec.name, ...(rec.offset !== undefined ? { offset: rec.offset } : {}), ...(rec.part !== undefined ? { part: rec.part } : {}) };
+}
+
+/** A kmsg zone's record as a part of its dump. */
+function dumpPart(rec: PszRecord, path: string): DumpPart {
+  const part: DumpPart = { messages: bytesToMessages(rec.text, sourceOf(rec, path)), store: `dmesg-${PSI_NAME}` };
+  if (rec.header) part.header = rec.header;
+  // psz_kmsg_header's time is the dump's (psz_kmsg_write_record).
+  if (rec.time) part.time = rec.time;
+  return part;
+}
+
 function toRecords(rec: PszRecord, path: string): CrashRecord[] {
-  const source = { backend: ID, path, id: rec.name, ...(rec.offset !== undefined ? { offset: rec.offset } : {}) };
-  if (rec.zone.kind === 'dmesg' || rec.zone.kind === 'console') {
-    return bytesToMessages(rec.text, rec.part !== undefined ? { ...source, part: rec.part } : source);
-  }
+  const source = sourceOf(rec, path);
+  if (rec.zone.kind === 'console') return bytesToMessages(rec.text, source);
   const blob: BlobRecord = { kind: 'blob', type: rec.zone.kind, size: rec.bytes.length, source };
   if (rec.time) blob.time = rec.time;
   return [blob];
 }
 
 export async function* readPstoreBlk(path: string, ctx: ReadContext): AsyncGenerator<Yielded> {
-  for await (const rec of readImage(path, ctx)) yield toRecords(rec, path);
+  const parts: DumpPart[] = [];
+  // kmsg zones are read first: their dumps are whole before the other zones.
+  for await (const rec of readImage(path, ctx)) {
+    if (rec.zone.kind === 'dmesg') {
+      parts.push(dumpPart(rec, path));
+      continue;
+    }
+    yield* joinDumps(parts.splice(0));
+    yield toRecords(rec, path);
+  }
+  yield* joinDumps(parts);
 }

@@ -1,12 +1,13 @@
 // A pstore directory (/sys/fs/pstore or a copy), or one record file from it.
 // dmesg records are split by the kernel into parts ("Panic#1 Part1" is the newest chunk,
 // higher parts are older); the parts of one dump are joined oldest first.
+import { statfsSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ReadContext, Yielded } from '../../src/backend.js';
-import type { KernelMessage } from '../../src/model/index.js';
 import { readSmallOrReport } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
+import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
 import { parseStructMce } from '../../src/mce/struct.js';
 import { parseDmesgHeader } from '../../src/pstore/header.js';
 import { messageOf } from '../../src/util/errors.js';
@@ -20,15 +21,26 @@ const KNOWN_EXTRAS = /^(manifest\.json|truth\.json|report\.(txt|json)|SOURCE\.md
 interface RecordFile {
   path: string;
   name: PstoreName;
+  /** The record's time, where the file system keeps it (pstorefs: see onPstoreFs). */
+  mtime?: Date;
 }
 
-interface DmesgPart {
-  file: RecordFile;
-  part: number;
-  /** Offset in the file where the log text starts (after the header line). */
-  start: number;
-  bytes: Buffer;
+/** fs/pstore/internal.h PSTOREFS_MAGIC */
+const PSTOREFS_MAGIC = 0x6165676c;
+
+/**
+ * A live pstore mount: there a file's mtime is its record's time (fs/pstore/inode.c
+ * pstore_mkfile sets i_mtime from record->time: the ramoops header, the ERST record, the
+ * EFI variable). A copy's mtime is whenever it was copied, and says nothing.
+ */
+function onPstoreFs(dir: string): boolean {
+  try {
+    return statfsSync(dir).type === PSTOREFS_MAGIC;
+  } catch {
+    return false;
+  }
 }
+
 
 
 /** A name's sort key: numeric ids in numeric order ("dmesg-ramoops-2" before "-10"), the
@@ -49,6 +61,7 @@ async function listRecords(path: string, ctx: ReadContext): Promise<RecordFile[]
     : [{ name: basename(path), isFile: () => st.isFile(), isSymbolicLink: () => st.isSymbolicLink() }];
   const dir = st.isDirectory() ? path : dirname(path);
   if (entries.length > MAX_ENTRIES) ctx.problem({ path, message: `${entries.length} entries, only the first ${MAX_ENTRIES} read` });
+  const live = onPstoreFs(dir);
   const out: RecordFile[] = [];
   for (const e of entries.slice(0, MAX_ENTRIES)) {
     const p = join(dir, e.name);
@@ -61,7 +74,13 @@ async function listRecords(path: string, ctx: ReadContext): Promise<RecordFile[]
       ctx.problem({ path: p, message: e.isSymbolicLink() ? 'symbolic link, not followed' : 'not a regular file, skipped' });
       continue;
     }
-    out.push({ path: p, name });
+    const f: RecordFile = { path: p, name };
+    if (live) {
+      // pstore_mkfile leaves the mount's time on a record that has none (time 0).
+      const t = (await lstat(p).catch(() => undefined))?.mtime;
+      if (t && t.getTime() > 0) f.mtime = t;
+    }
+    out.push(f);
   }
   return out;
 }
@@ -80,55 +99,39 @@ async function recordBytes(f: RecordFile, ctx: ReadContext): Promise<Buffer | un
 }
 
 function recordTime(f: RecordFile): Date | undefined {
-  return f.name.backend.startsWith('efi') ? efiIdTime(f.name.id) : undefined;
+  return f.name.backend.startsWith('efi') ? efiIdTime(f.name.id) ?? f.mtime : f.mtime;
 }
 
-/** Messages of one dump, its parts joined oldest (highest part) first. */
-function dumpMessages(dumpId: string, parts: DmesgPart[], ctx: ReadContext): KernelMessage[] {
-  const out: KernelMessage[] = [];
-  parts.sort((a, b) => b.part - a.part);
-  for (const p of parts) {
-    let body = p.bytes.subarray(p.start);
-    const tail = body.subarray(Math.max(0, body.length - 80)).toString('latin1');
-    const ecc = ECC_NOTE.exec(tail);
-    if (ecc) {
-      body = body.subarray(0, body.length - Buffer.byteLength(ecc[0], 'latin1'));
-      if (ecc[1] !== 'No errors detected') ctx.problem({ path: p.file.path, offset: p.start + body.length, message: `ramoops ECC: ${ecc[1]}` });
-    }
-    // One id for all parts of a dump: the parts are one record split by the kernel.
-    const source = { backend: ID, path: p.file.path, offset: p.start, id: dumpId, part: p.part };
-    out.push(...bytesToMessages(body, source));
+/** One dmesg record's lines (ramoops' ECC note taken off and reported), as a dump part. */
+function dumpPart(f: RecordFile, bytes: Buffer, ctx: ReadContext): DumpPart {
+  const header = parseDmesgHeader(bytes.toString('latin1', 0, 64));
+  const start = header?.length ?? 0;
+  let body = bytes.subarray(start);
+  const tail = body.subarray(Math.max(0, body.length - 80)).toString('latin1');
+  const ecc = ECC_NOTE.exec(tail);
+  if (ecc) {
+    body = body.subarray(0, body.length - Buffer.byteLength(ecc[0], 'latin1'));
+    if (ecc[1] !== 'No errors detected') ctx.problem({ path: f.path, offset: start + body.length, message: `ramoops ECC: ${ecc[1]}` });
   }
-  // The dump was written right after its newest line: that line's wall-clock anchor.
-  const time = recordTime(parts[parts.length - 1]!.file);
-  const last = out[out.length - 1];
-  if (time && last) last.wallTime = time;
-  return out;
+  const source = { backend: ID, path: f.path, offset: start, id: `dmesg-${f.name.backend}-${f.name.id}`, part: header?.part ?? 1 };
+  const part: DumpPart = { messages: bytesToMessages(body, source), store: `dmesg-${f.name.backend}` };
+  if (header) part.header = header;
+  const time = recordTime(f);
+  if (time) part.time = time;
+  return part;
 }
 
 export async function* readPstore(path: string, ctx: ReadContext): AsyncGenerator<Yielded> {
   const files = await listRecords(path, ctx);
-  // A dump's parts share their "Reason#count" header; a part number seen again is another
-  // dump with the same header (each boot counts its dumps from 1).
-  const dumps = new Map<string, DmesgPart[]>();
-  const current = new Map<string, { key: string; n: number }>();
+  const parts: DumpPart[] = [];
   for (const f of files) {
     const bytes = await recordBytes(f, ctx);
     if (!bytes) continue;
     const source = { backend: ID, path: f.path, offset: 0, id: `${f.name.type}-${f.name.backend}-${f.name.id}` };
     switch (f.name.type) {
-      case 'dmesg': {
-        const h = parseDmesgHeader(bytes.toString('latin1', 0, 64));
-        const header = h ? `dmesg-${f.name.backend} ${h.reason}#${h.count}` : `dmesg-${f.name.backend}-${f.name.id}`;
-        const part = h?.part ?? 1;
-        const cur = current.get(header) ?? { key: header, n: 1 };
-        if (dumps.get(cur.key)?.some((p) => p.part === part)) cur.key = `${header} [${++cur.n}]`;
-        current.set(header, cur);
-        const list = dumps.get(cur.key) ?? [];
-        list.push({ file: f, part, start: h?.length ?? 0, bytes });
-        dumps.set(cur.key, list);
+      case 'dmesg':
+        parts.push(dumpPart(f, bytes, ctx));
         break;
-      }
       case 'console':
         yield bytesToMessages(bytes, source);
         break;
@@ -143,5 +146,5 @@ export async function* readPstore(path: string, ctx: ReadContext): AsyncGenerato
         yield { kind: 'blob', type: f.name.type, size: bytes.length, source };
     }
   }
-  for (const [id, parts] of dumps) yield dumpMessages(id, parts, ctx);
+  yield* joinDumps(parts);
 }

@@ -5,6 +5,7 @@ import type { ReadContext, Yielded } from '../../src/backend.js';
 import type { BlobRecord, CrashRecord, KernelMessage, SourceRef } from '../../src/model/index.js';
 import { imageFiles, InputFile } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
+import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
 import { parseDmesgHeader, parseRamoopsHeader } from '../../src/pstore/header.js';
 import { eccInfo, type EccInfo, type Zone } from './layout.js';
 import { givenParams, paramsFromOptions } from './params.js';
@@ -105,25 +106,35 @@ export async function* readRegion(path: string, ctx: ReadContext): AsyncGenerato
   }
 }
 
+/** A dmesg zone's record as a part of its dump. */
+function dumpPart(rec: RamoopsRecord, path: string): DumpPart {
+  const base: SourceRef = { backend: 'ramoops', path, id: rec.name };
+  let text = rec.bytes.subarray(0, rec.textLength);
+  let offset = rec.offset;
+  // "Oops#1 Part1" is the record's header, not a log line (fs/pstore/platform.c)
+  const header = parseDmesgHeader(Buffer.from(text.subarray(0, 64)).toString('latin1'));
+  if (header) {
+    base.part = header.part;
+    text = text.subarray(header.length);
+    if (!rec.compressed) offset += header.length;
+  }
+  const part: DumpPart = { messages: lines(text, base, offset, rec), store: 'dmesg-ramoops' };
+  if (header) part.header = header;
+  // The "====sec.nsec" header is the dump's time (ramoops_write_kmsg_hdr).
+  if (rec.time) part.time = rec.time;
+  return part;
+}
+
+/** Lines of a compressed record have no byte offset in the region: they share the record's. */
+function lines(text: Uint8Array, base: SourceRef, offset: number, rec: RamoopsRecord): KernelMessage[] {
+  const msgs = bytesToMessages(text, { ...base, offset });
+  if (rec.compressed) for (const m of msgs) m.source = { ...m.source, offset: rec.offset };
+  return msgs;
+}
+
 function toRecords(rec: RamoopsRecord, path: string): CrashRecord[] {
   const base: SourceRef = { backend: 'ramoops', path, id: rec.name };
-  if (rec.zone.kind === 'dmesg' || rec.zone.kind === 'console') {
-    let text = rec.bytes.subarray(0, rec.textLength);
-    let offset = rec.offset;
-    if (rec.zone.kind === 'dmesg') {
-      // "Oops#1 Part1" is the record's header, not a log line (fs/pstore/platform.c)
-      const h = parseDmesgHeader(Buffer.from(text.subarray(0, 64)).toString('latin1'));
-      if (h) {
-        base.part = h.part;
-        text = text.subarray(h.length);
-        if (!rec.compressed) offset += h.length;
-      }
-    }
-    // Lines of a compressed record have no byte offset in the region: they share the record's.
-    const msgs: KernelMessage[] = bytesToMessages(text, { ...base, offset });
-    if (rec.compressed) for (const m of msgs) m.source = { ...m.source, offset: rec.offset };
-    return msgs;
-  }
+  if (rec.zone.kind === 'console') return lines(rec.bytes.subarray(0, rec.textLength), base, rec.offset, rec);
   const blob: BlobRecord = { kind: 'blob', type: rec.zone.kind, size: rec.textLength, source: { ...base, offset: rec.offset } };
   if (rec.time) blob.time = rec.time;
   return [blob];
@@ -137,6 +148,16 @@ function isRegion(head: Uint8Array): boolean {
 export async function* readRamoops(path: string, ctx: ReadContext): AsyncGenerator<Yielded> {
   const files = await imageFiles(path, 16, isRegion);
   for (const file of files) {
-    for await (const rec of readRegion(file, ctx)) yield toRecords(rec, file);
+    const parts: DumpPart[] = [];
+    // Dump zones come first in a region: their dumps are whole before the other zones.
+    for await (const rec of readRegion(file, ctx)) {
+      if (rec.zone.kind === 'dmesg') {
+        parts.push(dumpPart(rec, file));
+        continue;
+      }
+      yield* joinDumps(parts.splice(0));
+      yield toRecords(rec, file);
+    }
+    yield* joinDumps(parts);
   }
 }

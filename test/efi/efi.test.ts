@@ -42,7 +42,8 @@ describe('efi on efi-oops-panic (OVMF, kernel 6.1)', () => {
     for (let i = 1; i < msgs.length; i++) {
       if (msgs[i]!.source.id === msgs[i - 1]!.source.id) expect(msgs[i]!.tsNs! >= msgs[i - 1]!.tsNs!).toBe(true);
     }
-    expect(msgs[0]!.source).toMatchObject({ backend: 'efi', part: 14, id: '179537543714001' });
+    expect(msgs[0]!.source).toMatchObject({ backend: 'efi', part: 14, id: 'dmesg-efi Oops#1' });
+    expect(msgs[0]!.source.path).toMatch(/\/dump-type0-14-1-1795375437-C-/);
   });
 
   it('reads a single variable file', async () => {

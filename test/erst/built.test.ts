@@ -33,7 +33,9 @@ describe('erst on built stores', () => {
     const msgs = records.filter((r): r is KernelMessage => r.kind === 'kmsg');
     expect(msgs.map((m) => m.text)).toEqual(['older line', 'Kernel panic - not syncing: boom']);
     // The plain part points at its line in the file; the compressed one cannot.
-    expect(msgs[0]!.source).toMatchObject({ id: '12', part: 2, offset: 3 * 0x2000 + 128 + 72 + 'Panic#1 Part2\n'.length });
+    // One id for the dump's two records; the part says which record a line is in.
+    expect(msgs.map((m) => m.source.id)).toEqual(['dmesg-erst Panic#1', 'dmesg-erst Panic#1']);
+    expect(msgs[0]!.source).toMatchObject({ part: 2, offset: 3 * 0x2000 + 128 + 72 + 'Panic#1 Part2\n'.length });
     expect(msgs[1]!.source.offset).toBeUndefined();
   });
 

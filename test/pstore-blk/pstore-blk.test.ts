@@ -65,9 +65,9 @@ describe('pstore-blk built images', () => {
       expect(problems).toEqual([]);
       const msgs = messagesOf(records);
       expect(msgs.filter((m) => m.source.id!.startsWith('dmesg')).map((m) => [m.text, m.source.id, m.source.part])).toEqual([
-        ['BUG: kernel NULL pointer dereference, address: 0000000000000000', 'dmesg-pstore_blk-0', 1],
-        ['Call Trace:', 'dmesg-pstore_blk-0', 1],
-        ['Kernel panic - not syncing: sysrq triggered crash', 'dmesg-pstore_blk-1', 1],
+        ['BUG: kernel NULL pointer dereference, address: 0000000000000000', 'dmesg-pstore_blk Oops#1', 1],
+        ['Call Trace:', 'dmesg-pstore_blk Oops#1', 1],
+        ['Kernel panic - not syncing: sysrq triggered crash', 'dmesg-pstore_blk Panic#1', 1],
       ]);
       expect(msgs.filter((m) => m.source.id === 'console-pstore_blk-0').map((m) => m.text).at(-1)).toBe('console line 29');
       expect(records.filter((r) => r.kind === 'blob')).toMatchObject([{ type: 'pmsg', size: 17 }]);

@@ -50,8 +50,8 @@ describe('ramoops edge cases (built regions)', () => {
       const { records, problems } = await readWith('ramoops', path, options);
       expect(problems).toEqual([]);
       expect(messagesOf(records).map((m) => [m.text, m.source.id, m.source.part])).toEqual([
-        ['BUG: first', 'dmesg-ramoops-0', 1],
-        ['Kernel panic - not syncing: test', 'dmesg-ramoops-2', 1],
+        ['BUG: first', 'dmesg-ramoops Oops#1', 1],
+        ['Kernel panic - not syncing: test', 'dmesg-ramoops Panic#2', 1],
       ]);
       expect(records.filter((r) => r.kind === 'blob')).toMatchObject([{ type: 'pmsg', size: 14 }]);
     }
@@ -77,7 +77,7 @@ describe('ramoops edge cases (built regions)', () => {
   it('says when the parameters are wrong, and scans instead', async () => {
     const path = write(buildRamoops({ params: PARAMS, dmesg: [{ zone: 1, text: 'Oops#1 Part1\n<4>[1.0] x\n' }] }));
     const { records, problems } = await readWith('ramoops', path, { mem_size: '0x10000', record_size: '0x3000' });
-    expect(messagesOf(records).map((m) => [m.text, m.source.id])).toEqual([['x', 'dmesg-ramoops-1']]);
+    expect(messagesOf(records).map((m) => [m.text, m.source.id])).toEqual([['x', 'dmesg-ramoops Oops#1']]);
     expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/parameters given do not match/)]);
   });
 

@@ -52,6 +52,8 @@ describe.each(ITEMS)('ramoops %s', (item) => {
     const panic = oops.panic_lines[0]!.replace(/^\[[^\]]*\] /, '');
     expect(texts(file.records)).toContain(panic);
     const m = messagesOf(file.records).find((x) => x.text === panic)!;
-    expect(m.source).toMatchObject({ backend: 'ramoops', id: 'dmesg-ramoops-1', part: 1 });
+    expect(m.source).toMatchObject({ backend: 'ramoops', part: 1 });
+    // The panic's dump, named by its "Panic#N Part1" header.
+    expect(m.source.id).toMatch(/^dmesg-ramoops Panic#\d+$/);
   });
 });
