@@ -1,13 +1,14 @@
 // A pstore directory (/sys/fs/pstore or a copy), or one record file from it.
 // dmesg records are split by the kernel into parts ("Panic#1 Part1" is the newest chunk,
 // higher parts are older); the parts of one dump are joined oldest first.
-import { statfsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ReadContext, Yielded } from '../../src/backend.js';
 import { readSmallOrReport } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
+import { isPstoreMount } from '../../src/pstore/mount.js';
 import { parseStructMce } from '../../src/mce/struct.js';
 import { parseDmesgHeader } from '../../src/pstore/header.js';
 import { messageOf } from '../../src/util/errors.js';
@@ -21,27 +22,50 @@ const KNOWN_EXTRAS = /^(manifest\.json|truth\.json|report\.(txt|json)|SOURCE\.md
 interface RecordFile {
   path: string;
   name: PstoreName;
-  /** The record's time, where the file system keeps it (pstorefs: see onPstoreFs). */
-  mtime?: Date;
+  /** The record's time, where its folder keeps it (see recordTimes). */
+  time?: Date;
 }
-
-/** fs/pstore/internal.h PSTOREFS_MAGIC */
-const PSTOREFS_MAGIC = 0x6165676c;
 
 /**
- * A live pstore mount: there a file's mtime is its record's time (fs/pstore/inode.c
- * pstore_mkfile sets i_mtime from record->time: the ramoops header, the ERST record, the
- * EFI variable). A copy's mtime is whenever it was copied, and says nothing.
+ * Record times by file name, for a folder whose files' mtimes are their records' times: a
+ * live pstore mount, or the pstore folder of a crashlog archive entry whose manifest kept
+ * each record's time from the mount it was collected from. Otherwise none.
  */
-function onPstoreFs(dir: string): boolean {
-  try {
-    return statfsSync(dir).type === PSTOREFS_MAGIC;
-  } catch {
-    return false;
+function recordTimes(dir: string): ((name: string, path: string) => Promise<Date | undefined>) | undefined {
+  if (isPstoreMount(dir)) {
+    return async (_name, path) => {
+      const t = (await lstat(path).catch(() => undefined))?.mtime;
+      // pstore_mkfile leaves the mount's time on a record that has none (time 0).
+      return t && t.getTime() > 0 ? t : undefined;
+    };
   }
+  const kept = archivedTimes(dir);
+  return kept && ((name) => Promise.resolve(kept.get(name)));
 }
 
-
+/** An archive entry's record times (manifest.json beside the folder), when it kept them. */
+function archivedTimes(dir: string): Map<string, Date> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, '..', 'manifest.json'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const out = new Map<string, Date>();
+  try {
+    const m = JSON.parse(text) as { collector?: unknown; records?: { file?: unknown; recordTime?: unknown }[] };
+    if (typeof m.collector !== 'string' || !m.collector.startsWith('crashlog') || !Array.isArray(m.records)) return undefined;
+    const prefix = `${basename(dir)}/`;
+    for (const r of m.records) {
+      if (typeof r?.file !== 'string' || typeof r.recordTime !== 'string' || !r.file.startsWith(prefix)) continue;
+      const t = new Date(r.recordTime);
+      if (!Number.isNaN(t.getTime())) out.set(r.file.slice(prefix.length), t);
+    }
+  } catch {
+    return undefined; // not JSON: not ours to judge here
+  }
+  return out.size ? out : undefined;
+}
 
 /** A name's sort key: numeric ids in numeric order ("dmesg-ramoops-2" before "-10"), the
  * order the backend wrote a dump's parts in, and one dump before the next. */
@@ -61,7 +85,7 @@ async function listRecords(path: string, ctx: ReadContext): Promise<RecordFile[]
     : [{ name: basename(path), isFile: () => st.isFile(), isSymbolicLink: () => st.isSymbolicLink() }];
   const dir = st.isDirectory() ? path : dirname(path);
   if (entries.length > MAX_ENTRIES) ctx.problem({ path, message: `${entries.length} entries, only the first ${MAX_ENTRIES} read` });
-  const live = onPstoreFs(dir);
+  const timeOf = recordTimes(dir);
   const out: RecordFile[] = [];
   for (const e of entries.slice(0, MAX_ENTRIES)) {
     const p = join(dir, e.name);
@@ -75,11 +99,8 @@ async function listRecords(path: string, ctx: ReadContext): Promise<RecordFile[]
       continue;
     }
     const f: RecordFile = { path: p, name };
-    if (live) {
-      // pstore_mkfile leaves the mount's time on a record that has none (time 0).
-      const t = (await lstat(p).catch(() => undefined))?.mtime;
-      if (t && t.getTime() > 0) f.mtime = t;
-    }
+    const t = await timeOf?.(e.name, p);
+    if (t) f.time = t;
     out.push(f);
   }
   return out;
@@ -99,7 +120,7 @@ async function recordBytes(f: RecordFile, ctx: ReadContext): Promise<Buffer | un
 }
 
 function recordTime(f: RecordFile): Date | undefined {
-  return f.name.backend.startsWith('efi') ? efiIdTime(f.name.id) ?? f.mtime : f.mtime;
+  return f.name.backend.startsWith('efi') ? efiIdTime(f.name.id) ?? f.time : f.time;
 }
 
 /** One dmesg record's lines (ramoops' ECC note taken off and reported), as a dump part. */

@@ -85,6 +85,7 @@ async function archiveGroup(f: FsOps, o: CollectOptions, fresh: SourceRecord[]):
       size: r.bytes.length,
       sha256: r.sha256,
       mtime: new Date(r.stat.mtimeMs).toISOString(),
+      ...(r.recordTime ? { recordTime: r.recordTime.toISOString() } : {}),
     })),
   };
   try {

@@ -16,8 +16,11 @@ export interface ManifestRecord {
   file: string;
   size: number;
   sha256: string;
-  /** The source file's modification time (pstore sets it to the record's time). */
+  /** The source file's modification time. */
   mtime: string;
+  /** The record's own time: its mtime on the live pstore mount it was collected from
+   * (pstore_mkfile sets it from the record), which the archived copy cannot keep. */
+  recordTime?: string;
 }
 
 export interface Manifest {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { errnoOf, readNoFollow, type FsOps } from './fsops.js';
 import { sha256, unsafeNameReason } from './names.js';
 import { messageOf } from '../util/errors.js';
+import { isPstoreMount } from '../pstore/mount.js';
 
 export type SourceKind = 'pstore' | 'efivars' | 'bert';
 export const SOURCE_KINDS: SourceKind[] = ['pstore', 'efivars', 'bert'];
@@ -32,6 +33,8 @@ export interface SourceRecord {
   bytes: Buffer;
   sha256: string;
   stat: Stats;
+  /** The record's time, when read from a live pstore mount (its mtime there; see isPstoreMount). */
+  recordTime?: Date;
 }
 
 export interface SourceNote {
@@ -56,10 +59,12 @@ function readable(err: unknown, path: string, spec: SourceSpec, notes: SourceNot
   }
 }
 
-function readOne(f: FsOps, spec: SourceSpec, path: string, name: string, out: SourceRecord[], notes: SourceNote[]): void {
+function readOne(f: FsOps, spec: SourceSpec, path: string, name: string, out: SourceRecord[], notes: SourceNote[], live = false): void {
   try {
     const { bytes, stat } = readNoFollow(f, path);
-    out.push({ kind: spec.kind, path, name, bytes, sha256: sha256(bytes), stat });
+    const r: SourceRecord = { kind: spec.kind, path, name, bytes, sha256: sha256(bytes), stat };
+    if (live && stat.mtimeMs > 0) r.recordTime = new Date(stat.mtimeMs);
+    out.push(r);
   } catch (err) {
     readable(err, path, { ...spec, explicit: true }, notes);
   }
@@ -93,6 +98,7 @@ export function readSource(f: FsOps, spec: SourceSpec, out: SourceRecord[], note
     notes.push({ path: spec.path, message: `${names.length} entries; only the first ${MAX_SOURCE_ENTRIES} collected this time`, error: true });
     names = names.slice(0, MAX_SOURCE_ENTRIES);
   }
+  const live = spec.kind === 'pstore' && isPstoreMount(spec.path);
   for (const name of names) {
     if (spec.kind === 'efivars' && !EFI_DUMP.test(name)) continue;
     const unsafe = unsafeNameReason(name);
@@ -116,6 +122,6 @@ export function readSource(f: FsOps, spec: SourceSpec, out: SourceRecord[], note
       notes.push({ path, message: `${path} is not a regular file; skipped`, error: false });
       continue;
     }
-    readOne(f, spec, path, name, out, notes);
+    readOne(f, spec, path, name, out, notes, live);
   }
 }
