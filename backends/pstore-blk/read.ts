@@ -40,9 +40,7 @@ export interface PszRecord {
   time?: Date;
   reason?: string;
   counter?: number;
-  /** N of the "Oops#1 PartN" line (always 1: pstore/zone keeps only Part1). */
-  part?: number;
-  /** That "Oops#1 PartN" line. */
+  /** The "Oops#1 PartN" line (always Part1: pstore/zone keeps only Part1). */
   header?: DmesgHeader;
 }
 
@@ -93,7 +91,7 @@ function kmsgRecord(raw: Uint8Array, zone: Zone, path: string, ctx: ReadContext)
       return undefined;
     }
     const { text, header } = stripHeader(body);
-    return { ...base, bytes: body, text, ...(header ? { header, part: header.part } : {}) };
+    return { ...base, bytes: body, text, ...(header ? { header } : {}) };
   }
   const torn = Buffer.from(body.buffer, body.byteOffset, body.byteLength).indexOf(Buffer.alloc(TORN_RUN, 0xff));
   if (torn >= 0) {
@@ -102,7 +100,7 @@ function kmsgRecord(raw: Uint8Array, zone: Zone, path: string, ctx: ReadContext)
   }
   const { text, skip, header } = stripHeader(body);
   const total = Buffer.from(`${reason}: Total ${h.counter} times\n`, 'latin1');
-  return { ...base, bytes: Buffer.concat([total, body]), text, offset: zone.offset + dataAt + skip, ...(header ? { header, part: header.part } : {}) };
+  return { ...base, bytes: Buffer.concat([total, body]), text, offset: zone.offset + dataAt + skip, ...(header ? { header } : {}) };
 }
 
 /** The record without pstore_dump()'s "Oops#1 Part1" line. */
@@ -155,7 +153,7 @@ export async function* readImage(path: string, ctx: ReadContext): AsyncGenerator
 }
 
 function sourceOf(rec: PszRecord, path: string): SourceRef {
-  return { backend: ID, path, id: rec.name, ...(rec.offset !== undefined ? { offset: rec.offset } : {}), ...(rec.part !== undefined ? { part: rec.part } : {}) };
+  return { backend: ID, path, id: rec.name, ...(rec.offset !== undefined ? { offset: rec.offset } : {}), ...(rec.header ? { part: rec.header.part } : {}) };
 }
 
 /** A kmsg zone's record as a part of its dump. */

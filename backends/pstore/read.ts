@@ -22,28 +22,21 @@ const KNOWN_EXTRAS = /^(manifest\.json|truth\.json|report\.(txt|json)|SOURCE\.md
 interface RecordFile {
   path: string;
   name: PstoreName;
-  /** The record's time, where its folder keeps it (see recordTimes). */
+  /** The record's time, where it is known (a live mount, an archive entry's manifest). */
   time?: Date;
 }
 
-/**
- * Record times by file name, for a folder whose files' mtimes are their records' times: a
- * live pstore mount, or the pstore folder of a crashlog archive entry whose manifest kept
- * each record's time from the mount it was collected from. Otherwise none.
- */
-function recordTimes(dir: string): ((name: string, path: string) => Promise<Date | undefined>) | undefined {
-  if (isPstoreMount(dir)) {
-    return async (_name, path) => {
-      const t = (await lstat(path).catch(() => undefined))?.mtime;
-      // pstore_mkfile leaves the mount's time on a record that has none (time 0).
-      return t && t.getTime() > 0 ? t : undefined;
-    };
-  }
-  const kept = archivedTimes(dir);
-  return kept && ((name) => Promise.resolve(kept.get(name)));
+/** A record file's mtime on a live pstore mount: its record's time (see isPstoreMount). */
+async function mountTime(path: string): Promise<Date | undefined> {
+  const t = (await lstat(path).catch(() => undefined))?.mtime;
+  // pstore_mkfile leaves the mount's time on a record that has none (time 0).
+  return t && t.getTime() > 0 ? t : undefined;
 }
 
-/** An archive entry's record times (manifest.json beside the folder), when it kept them. */
+/**
+ * The record times a crashlog archive entry kept (manifest.json beside its pstore folder:
+ * recordTime, for records collected from a live mount), by file name.
+ */
 function archivedTimes(dir: string): Map<string, Date> | undefined {
   let text: string;
   try {
@@ -85,7 +78,9 @@ async function listRecords(path: string, ctx: ReadContext): Promise<RecordFile[]
     : [{ name: basename(path), isFile: () => st.isFile(), isSymbolicLink: () => st.isSymbolicLink() }];
   const dir = st.isDirectory() ? path : dirname(path);
   if (entries.length > MAX_ENTRIES) ctx.problem({ path, message: `${entries.length} entries, only the first ${MAX_ENTRIES} read` });
-  const timeOf = recordTimes(dir);
+  // Where a record's time is known: on a live mount, or kept by an archive entry.
+  const live = isPstoreMount(dir);
+  const kept = live ? undefined : archivedTimes(dir);
   const out: RecordFile[] = [];
   for (const e of entries.slice(0, MAX_ENTRIES)) {
     const p = join(dir, e.name);
@@ -99,7 +94,7 @@ async function listRecords(path: string, ctx: ReadContext): Promise<RecordFile[]
       continue;
     }
     const f: RecordFile = { path: p, name };
-    const t = await timeOf?.(e.name, p);
+    const t = live ? await mountTime(p) : kept?.get(e.name);
     if (t) f.time = t;
     out.push(f);
   }
