@@ -17,29 +17,52 @@ export interface DumpPart {
   time?: Date;
 }
 
+/** The parts of one dump are written within seconds (EFI variables are slow to write). */
+const SAME_DUMP_MS = 10_000;
+/** Dumps with one header looked back through for a part's dump: a dump's parts lie together. */
+const LOOK_BACK = 8;
+
+interface Dump {
+  id?: string;
+  parts: DumpPart[];
+  time?: number;
+}
+
+/** A part fits a dump that lacks its part number and, where both have times, was written then. */
+function fits(d: Dump, p: DumpPart): boolean {
+  if (d.parts.some((q) => q.header!.part === p.header!.part)) return false;
+  return d.time === undefined || p.time === undefined || Math.abs(p.time.getTime() - d.time) <= SAME_DUMP_MS;
+}
+
 /**
- * Parts sharing a store and a "Reason#count" belong to one dump until a part number comes
- * again: that is the next dump with the same header (each boot counts its dumps from 1).
- * A dump's id is "<store> Reason#count" (" [n]" for the n-th such dump); a part without
- * the header is a dump of its own and keeps its id. Dumps come in the order they start.
+ * Parts sharing a store and a "Reason#count" belong to one dump; a part number that comes
+ * again is the next dump with the same header (each boot counts its dumps from 1), and where
+ * the store keeps times, a part written at another time is too (two boots' "Panic#1" dumps
+ * interleaved in a ring of zones). A dump's id is "<store> Reason#count" (" [n]" for the
+ * n-th such dump); a part without the header is a dump of its own and keeps its id. Dumps
+ * come in the order they start.
  */
 export function joinDumps(parts: readonly DumpPart[]): KernelMessage[][] {
-  const dumps: { id?: string; parts: DumpPart[] }[] = [];
-  const open = new Map<string, { dump: (typeof dumps)[number]; n: number }>();
+  const dumps: Dump[] = [];
+  const byKey = new Map<string, Dump[]>();
   for (const p of parts) {
     if (!p.header) {
       dumps.push({ parts: [p] });
       continue;
     }
     const key = `${p.store} ${p.header.reason}#${p.header.count}`;
-    let cur = open.get(key);
-    if (!cur || cur.dump.parts.some((q) => q.header!.part === p.header!.part)) {
-      const n = (cur?.n ?? 0) + 1;
-      cur = { dump: { id: n === 1 ? key : `${key} [${n}]`, parts: [] }, n };
-      open.set(key, cur);
-      dumps.push(cur.dump);
+    const same = byKey.get(key) ?? [];
+    byKey.set(key, same);
+    // The latest dump it fits: parts of one dump are stored together.
+    let d: Dump | undefined;
+    for (let i = same.length - 1; i >= Math.max(0, same.length - LOOK_BACK) && !d; i--) if (fits(same[i]!, p)) d = same[i];
+    if (!d) {
+      d = { id: same.length === 0 ? key : `${key} [${same.length + 1}]`, parts: [] };
+      same.push(d);
+      dumps.push(d);
     }
-    cur.dump.parts.push(p);
+    d.parts.push(p);
+    if (d.time === undefined && p.time) d.time = p.time.getTime();
   }
   return dumps.map(({ id, parts: ps }) => {
     // Higher parts are older chunks of the log.

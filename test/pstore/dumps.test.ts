@@ -53,6 +53,29 @@ describe('joinDumps', () => {
   });
 });
 
+describe('joinDumps with the stores\' times', () => {
+  it('keeps two boots\' "Panic#1" dumps apart when their parts interleave, by the time each part was written', () => {
+    // A ring of zones: boot X's Part2 wrapped to the first zone, boot Y's dump between.
+    const dumps = joinDumps([
+      part('Panic#1 Part2', '[5.0] X older\n', 1_000),
+      part('Panic#1 Part1', '[2.0] Y\n', 500),
+      part('Panic#1 Part1', '[6.0] X newer\n', 1_001),
+    ]);
+    expect(dumps.map((d) => d.map((m) => `${m.source.id}: ${m.text}`))).toEqual([
+      ['dmesg-test Panic#1: X older', 'dmesg-test Panic#1: X newer'],
+      ['dmesg-test Panic#1 [2]: Y'],
+    ]);
+  });
+
+  it('joins parts written seconds apart (EFI variables are slow) and reads 10,000 one-part dumps in one pass', () => {
+    expect(joinDumps([part('Oops#3 Part1', '[2.0] b\n', 1_002), part('Oops#3 Part2', '[1.0] a\n', 1_000)])).toHaveLength(1);
+    const many = Array.from({ length: 10_000 }, (_, i) => part('Panic#1 Part1', `[${i + 1}.0] boot ${i}\n`));
+    const dumps = joinDumps(many);
+    expect(dumps).toHaveLength(10_000);
+    expect(dumps[9_999]![0]!.source.id).toBe('dmesg-test Panic#1 [10000]');
+  });
+});
+
 describe('raw stores read as their pstore copies', () => {
   it('EFI variables: the dumps of efi-oops-panic are one boot, as pstore shows them, with the time in their names', async () => {
     const raw = await analyze([fixture('efi', 'efi-oops-panic', 'efivars')]);
