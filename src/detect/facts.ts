@@ -1,8 +1,8 @@
 // Facts of one report: CPU/PID/comm line, taint, hardware, RIP/PC, modules, frames.
 import type { CrashEvent, Frame } from './types.js';
 import { parseFrame } from './frames.js';
+import { CPU_LINE } from '../kmsg/cpu-line.js';
 
-const CPU_LINE = /^CPU: (\d{1,5}) (?:UID: \d{1,10} )?PID: (\d{1,10}) Comm: (.{1,32}?) (?:(Not tainted|Tainted: [A-Z ]{1,40}?) +)?(\d\S{0,63})/;
 const IP_LINE = /^(?:RIP: [0-9a-f]{4}:|IP: (?:\[<[0-9a-f]{1,16}>\] )?|pc : (?:\[<[0-9a-f]{1,16}>\] )?|PC is at )(.{1,300})/;
 const END = /^(?:---\[ end |Kernel Offset: )/;
 

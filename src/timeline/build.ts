@@ -7,6 +7,7 @@ import type { Boot, Timeline } from './types.js';
 import { cutSegments, isBanner, lateKeys, lateSpan, messageKey, type Segment } from './segments.js';
 import { findClock } from './clock.js';
 import { placeRecords } from './place.js';
+import { CPU_LINE } from '../kmsg/cpu-line.js';
 
 export interface InputRecords {
   path: string;
@@ -133,9 +134,23 @@ function bootKey(messages: KernelMessage[], release: string | undefined, fallbac
   return `${release ?? 'linux'}-${h.digest('hex').slice(0, 10)}`;
 }
 
-function newBoot(messages: KernelMessage[], fallbackSeed: string): Boot {
+/**
+ * The kernel release of a boot: its "Linux version" banner, else the release on the first
+ * "CPU: ... PID: ... Comm:" line of an oops or WARNING (a dump holds only the log's tail).
+ */
+function releaseOf(messages: KernelMessage[]): string | undefined {
   const banner = messages.find(isBanner);
-  const release = banner ? /^Linux version (\S+)/.exec(banner.text)![1] : undefined;
+  if (banner) return /^Linux version (\S+)/.exec(banner.text)![1];
+  for (const m of messages) {
+    if (!m.text.startsWith('CPU: ')) continue;
+    const c = CPU_LINE.exec(m.text);
+    if (c) return c[5];
+  }
+  return undefined;
+}
+
+function newBoot(messages: KernelMessage[], fallbackSeed: string): Boot {
+  const release = releaseOf(messages);
   const boot: Boot = { key: '', messages, mces: [], memoryErrors: [], dumps: [], blobs: [] };
   if (release) boot.release = release;
   boot.key = bootKey(messages, release, fallbackSeed);

@@ -82,6 +82,8 @@ describe('raw stores read as their pstore copies', () => {
     const copy = await analyze([fixture('efi', 'efi-oops-panic', 'pstore')]);
     expect(raw.timeline.boots).toHaveLength(1);
     expect(raw.timeline.boots[0]!.messages.map((m) => m.text)).toEqual(copy.timeline.boots[0]!.messages.map((m) => m.text));
+    // The dumps hold no "Linux version" banner: the release is the oops' CPU line's.
+    expect(raw.timeline.boots[0]!.release).toBe('6.1.0-56-amd64');
     // dump-type0-1-2-1795375438-C: Part1 of the panic's dump, written at 1795375438 s.
     expect(raw.timeline.boots[0]!.clock?.wall.toISOString()).toBe(new Date(1795375438_000).toISOString());
     expect(raw.incidents.map((i) => i.title)).toEqual(copy.incidents.map((i) => i.title));
