@@ -111,7 +111,7 @@ export async function* readEfi(path: string, ctx: ReadContext): AsyncIterable<Yi
       const header = parseDmesgHeader(part.bytes.subarray(0, 64).toString('latin1'));
       const start = header?.length ?? 0;
       const source = { backend: ID, path: v.path, id: part.id, part: v.name.part, ...(v.name.compressed ? {} : { offset: EFIVARFS_ATTR_BYTES + start }) };
-      const p: DumpPart = { messages: bytesToMessages(part.bytes.subarray(start), source), store: 'dmesg-efi' };
+      const p: DumpPart = { lines: () => bytesToMessages(part.bytes.subarray(start), source), store: 'dmesg-efi' };
       if (header) p.header = header;
       // The variable's name holds the dump's time (efi_pstore_write: the record's seconds).
       if (v.name.time > 0) p.time = new Date(v.name.time * 1000);

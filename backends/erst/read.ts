@@ -94,7 +94,7 @@ export async function* readErst(path: string, ctx: ReadContext): AsyncIterable<Y
   const dumpParts = parts.map((p): DumpPart => {
     const start = p.header?.length ?? 0;
     const source = { backend: ID, path, id: p.record.recordId.toString(), ...(p.header ? { part: p.header.part } : {}), ...(p.compressed ? {} : { offset: p.section.offset + start }) };
-    const part: DumpPart = { messages: bytesToMessages(p.bytes.subarray(start), source), store: 'dmesg-erst' };
+    const part: DumpPart = { lines: () => bytesToMessages(p.bytes.subarray(start), source), store: 'dmesg-erst' };
     if (p.header) part.header = p.header;
     // The record's timestamp is when pstore wrote it (erst_writer: ktime_get_real_seconds()).
     if (p.record.time) part.time = p.record.time;

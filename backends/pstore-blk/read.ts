@@ -158,7 +158,7 @@ function sourceOf(rec: PszRecord, path: string): SourceRef {
 
 /** A kmsg zone's record as a part of its dump. */
 function dumpPart(rec: PszRecord, path: string): DumpPart {
-  const part: DumpPart = { messages: bytesToMessages(rec.text, sourceOf(rec, path)), store: `dmesg-${PSI_NAME}` };
+  const part: DumpPart = { lines: () => bytesToMessages(rec.text, sourceOf(rec, path)), store: `dmesg-${PSI_NAME}` };
   if (rec.header) part.header = rec.header;
   // psz_kmsg_header's time is the dump's (psz_kmsg_write_record).
   if (rec.time) part.time = rec.time;

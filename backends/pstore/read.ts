@@ -130,7 +130,7 @@ function dumpPart(f: RecordFile, bytes: Buffer, ctx: ReadContext): DumpPart {
     if (ecc[1] !== 'No errors detected') ctx.problem({ path: f.path, offset: start + body.length, message: `ramoops ECC: ${ecc[1]}` });
   }
   const source = { backend: ID, path: f.path, offset: start, id: `dmesg-${f.name.backend}-${f.name.id}`, part: header?.part ?? 1 };
-  const part: DumpPart = { messages: bytesToMessages(body, source), store: `dmesg-${f.name.backend}` };
+  const part: DumpPart = { lines: () => bytesToMessages(body, source), store: `dmesg-${f.name.backend}` };
   if (header) part.header = header;
   const time = recordTime(f);
   if (time) part.time = time;

@@ -118,7 +118,7 @@ function dumpPart(rec: RamoopsRecord, path: string): DumpPart {
     text = text.subarray(header.length);
     if (!rec.compressed) offset += header.length;
   }
-  const part: DumpPart = { messages: lines(text, base, offset, rec), store: 'dmesg-ramoops' };
+  const part: DumpPart = { lines: () => lines(text, base, offset, rec), store: 'dmesg-ramoops' };
   if (header) part.header = header;
   // The "====sec.nsec" header is the dump's time (ramoops_write_kmsg_hdr).
   if (rec.time) part.time = rec.time;

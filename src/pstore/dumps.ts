@@ -8,8 +8,9 @@ import type { KernelMessage } from '../model/index.js';
 import type { DmesgHeader } from './header.js';
 
 export interface DumpPart {
-  /** The part's lines, in order, header line left out. */
-  messages: KernelMessage[];
+  /** The part's lines, in order, header line left out: made when its dump is given out,
+   * so a store's parts wait as bytes, not as lines (a 64 MiB ramoops region: 90 MB, not 320). */
+  lines: () => KernelMessage[];
   header?: DmesgHeader;
   /** The store the part is in, as pstore names its records: "dmesg-ramoops", "dmesg-erst". */
   store: string;
@@ -42,7 +43,7 @@ function fits(d: Dump, p: DumpPart): boolean {
  * n-th such dump); a part without the header is a dump of its own and keeps its id. Dumps
  * come in the order they start.
  */
-export function joinDumps(parts: readonly DumpPart[]): KernelMessage[][] {
+export function* joinDumps(parts: readonly DumpPart[]): Generator<KernelMessage[]> {
   const dumps: Dump[] = [];
   const byKey = new Map<string, Dump[]>();
   for (const p of parts) {
@@ -64,19 +65,17 @@ export function joinDumps(parts: readonly DumpPart[]): KernelMessage[][] {
     d.parts.push(p);
     if (d.time === undefined && p.time) d.time = p.time.getTime();
   }
-  return dumps.map(({ id, parts: ps }) => {
+  for (const { id, parts: ps } of dumps) {
     // Higher parts are older chunks of the log.
     const ordered = [...ps].sort((a, b) => (b.header?.part ?? 1) - (a.header?.part ?? 1));
     const out: KernelMessage[] = [];
-    for (const p of ordered) {
-      if (id !== undefined) for (const m of p.messages) m.source.id = id;
-      for (const m of p.messages) out.push(m);
-    }
+    for (const p of ordered) for (const m of p.lines()) out.push(m);
+    if (id !== undefined) for (const m of out) m.source.id = id;
     // The dump was written right after its newest line (kmsg_dump() from panic() or die()):
     // that line's wall-clock anchor. Only Part1 ends with it.
     const newest = ordered[ordered.length - 1]!;
-    const last = newest.messages[newest.messages.length - 1];
+    const last = out[out.length - 1];
     if (newest.time && last && (newest.header?.part ?? 1) === 1) last.wallTime = newest.time;
-    return out;
-  });
+    yield out;
+  }
 }

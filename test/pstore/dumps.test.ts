@@ -14,7 +14,7 @@ import { messagesOf, readWith } from '../helpers/read.js';
 
 function part(header: string, lines: string, time?: number, store = 'dmesg-test'): DumpPart {
   const h = parseDmesgHeader(header + '\n');
-  const p: DumpPart = { messages: bytesToMessages(Buffer.from(lines), { backend: 't', path: header, id: header }), store };
+  const p: DumpPart = { lines: () => bytesToMessages(Buffer.from(lines), { backend: 't', path: header, id: header }), store };
   if (h) p.header = h;
   if (time !== undefined) p.time = new Date(time * 1000);
   return p;
@@ -22,7 +22,7 @@ function part(header: string, lines: string, time?: number, store = 'dmesg-test'
 
 describe('joinDumps', () => {
   it('joins a dump oldest part first under one id and anchors its newest line at the dump time', () => {
-    const dumps = joinDumps([part('Panic#1 Part1', '[3.0] c\n[4.0] d\n', 100), part('Panic#1 Part2', '[1.0] a\n[2.0] b\n', 100)]);
+    const dumps = [...joinDumps([part('Panic#1 Part1', '[3.0] c\n[4.0] d\n', 100), part('Panic#1 Part2', '[1.0] a\n[2.0] b\n', 100)])];
     expect(dumps).toHaveLength(1);
     expect(dumps[0]!.map((m) => [m.text, m.source.id, m.source.path])).toEqual([
       ['a', 'dmesg-test Panic#1', 'Panic#1 Part2'],
@@ -34,13 +34,13 @@ describe('joinDumps', () => {
   });
 
   it('starts the next dump where a part number comes again, and keeps stores and headerless records apart', () => {
-    const dumps = joinDumps([
+    const dumps = [...joinDumps([
       part('Panic#1 Part1', '[9.0] boot one\n', 100),
       part('Panic#1 Part1', '[8.0] boot two\n', 200),
       part('Panic#1 Part1', '[7.0] other store\n', 300, 'dmesg-other'),
       part('no header', '[6.0] plain\n', 400),
       part('Panic#1 Part2', '[5.0] boot two, older\n', 200),
-    ]);
+    ])];
     expect(dumps.map((d) => d.map((m) => `${m.source.id}: ${m.text}`))).toEqual([
       ['dmesg-test Panic#1: boot one'],
       ['dmesg-test Panic#1 [2]: boot two, older', 'dmesg-test Panic#1 [2]: boot two'],
@@ -56,11 +56,11 @@ describe('joinDumps', () => {
 describe('joinDumps with the stores\' times', () => {
   it('keeps two boots\' "Panic#1" dumps apart when their parts interleave, by the time each part was written', () => {
     // A ring of zones: boot X's Part2 wrapped to the first zone, boot Y's dump between.
-    const dumps = joinDumps([
+    const dumps = [...joinDumps([
       part('Panic#1 Part2', '[5.0] X older\n', 1_000),
       part('Panic#1 Part1', '[2.0] Y\n', 500),
       part('Panic#1 Part1', '[6.0] X newer\n', 1_001),
-    ]);
+    ])];
     expect(dumps.map((d) => d.map((m) => `${m.source.id}: ${m.text}`))).toEqual([
       ['dmesg-test Panic#1: X older', 'dmesg-test Panic#1: X newer'],
       ['dmesg-test Panic#1 [2]: Y'],
@@ -68,9 +68,9 @@ describe('joinDumps with the stores\' times', () => {
   });
 
   it('joins parts written seconds apart (EFI variables are slow) and reads 10,000 one-part dumps in one pass', () => {
-    expect(joinDumps([part('Oops#3 Part1', '[2.0] b\n', 1_002), part('Oops#3 Part2', '[1.0] a\n', 1_000)])).toHaveLength(1);
+    expect([...joinDumps([part('Oops#3 Part1', '[2.0] b\n', 1_002), part('Oops#3 Part2', '[1.0] a\n', 1_000)])]).toHaveLength(1);
     const many = Array.from({ length: 10_000 }, (_, i) => part('Panic#1 Part1', `[${i + 1}.0] boot ${i}\n`));
-    const dumps = joinDumps(many);
+    const dumps = [...joinDumps(many)];
     expect(dumps).toHaveLength(10_000);
     expect(dumps[9_999]![0]!.source.id).toBe('dmesg-test Panic#1 [10000]');
   });
