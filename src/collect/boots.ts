@@ -3,6 +3,7 @@
 // newest group; when the analysis fails, all records make one entry (they are archived
 // all the same: grouping must never stand between a record and the archive).
 import { analyze } from '../analyze.js';
+import { isBanner } from '../timeline/segments.js';
 import type { SourceRef } from '../model/index.js';
 import type { SourceRecord, SourceSpec } from './sources.js';
 
@@ -18,7 +19,7 @@ export async function groupByBoot(fresh: SourceRecord[], specs: SourceSpec[]): P
   boots.forEach((b, i) => {
     // Only a boot the timeline knows for sure (its "Linux version" banner or a dump note
     // was seen) makes an entry of its own; pieces of a log it could not place join the newest.
-    if (!b.release) return;
+    if (!b.dumps.some((d) => d.release) && !b.messages.some(isBanner)) return;
     for (const r of [...b.messages, ...b.mces, ...b.memoryErrors, ...b.dumps, ...b.blobs]) {
       const refs: SourceRef[] = [r.source, ...('alsoIn' in r ? (r.alsoIn ?? []) : [])];
       for (const s of refs) if (!bootOf.has(s.path)) bootOf.set(s.path, i);
