@@ -37,7 +37,8 @@ export async function readInput(input: ResolvedInput, options: ReadOptions = {})
   return { records, problems };
 }
 
-export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promise<Analysis> {
+/** Inputs read and merged into boots, without judging them (what collect groups by). */
+export async function readTimeline(paths: string[], opts: AnalyzeOptions = {}): Promise<Omit<Analysis, 'incidents'>> {
   const { inputs: resolved, problems: unresolved } = await resolveInputs(paths, opts.as);
   const inputs: InputSummary[] = unresolved.map((p) => ({ path: p.path, backend: 'none', records: 0, problems: [p] }));
   const perInput: { path: string; records: CrashRecord[] }[] = [];
@@ -49,6 +50,10 @@ export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promi
     for (const rec of r.records) records.push(rec);
   }
   const timeline = buildTimeline(perInput, inputs.flatMap((i) => i.problems));
-  const incidents = correlate(timeline, detect);
-  return { inputs, records, timeline, incidents };
+  return { inputs, records, timeline };
+}
+
+export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promise<Analysis> {
+  const read = await readTimeline(paths, opts);
+  return { ...read, incidents: correlate(read.timeline, detect) };
 }

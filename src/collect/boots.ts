@@ -2,7 +2,7 @@
 // timeline puts them in. Records in no known boot (a pmsg blob, an unreadable record) join the
 // newest group; when the analysis fails, all records make one entry (they are archived
 // all the same: grouping must never stand between a record and the archive).
-import { analyze } from '../analyze.js';
+import { readTimeline } from '../analyze.js';
 import { isBanner } from '../timeline/segments.js';
 import type { SourceRef } from '../model/index.js';
 import type { SourceRecord, SourceSpec } from './sources.js';
@@ -11,7 +11,7 @@ export async function groupByBoot(fresh: SourceRecord[], specs: SourceSpec[]): P
   if (fresh.length < 2) return [fresh];
   let boots;
   try {
-    boots = (await analyze(specs.filter((s) => fresh.some((r) => r.kind === s.kind)).map((s) => s.path))).timeline.boots;
+    boots = (await readTimeline(specs.filter((s) => fresh.some((r) => r.kind === s.kind)).map((s) => s.path))).timeline.boots;
   } catch {
     return [fresh];
   }
