@@ -6,7 +6,7 @@ import type { ReadContext, Yielded } from '../../src/backend.js';
 import type { BlobRecord, CrashRecord, SourceRef } from '../../src/model/index.js';
 import { InputFile } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
-import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
+import { zoneRecords, type DumpPart } from '../../src/pstore/dumps.js';
 import { parseDmesgHeader, type DmesgHeader } from '../../src/pstore/header.js';
 import { Cursor } from '../../src/util/cursor.js';
 import { messageOf } from '../../src/util/errors.js';
@@ -174,15 +174,6 @@ function toRecords(rec: PszRecord, path: string): CrashRecord[] {
 }
 
 export async function* readPstoreBlk(path: string, ctx: ReadContext): AsyncGenerator<Yielded> {
-  const parts: DumpPart[] = [];
-  // kmsg zones are read first: their dumps are whole before the other zones.
-  for await (const rec of readImage(path, ctx)) {
-    if (rec.zone.kind === 'dmesg') {
-      parts.push(dumpPart(rec, path));
-      continue;
-    }
-    yield* joinDumps(parts.splice(0));
-    yield toRecords(rec, path);
-  }
-  yield* joinDumps(parts);
+  // readImage gives the kmsg zones first.
+  yield* zoneRecords(readImage(path, ctx), (r) => dumpPart(r, path), (r) => toRecords(r, path));
 }

@@ -5,7 +5,7 @@ import type { ReadContext, Yielded } from '../../src/backend.js';
 import type { BlobRecord, CrashRecord, KernelMessage, SourceRef } from '../../src/model/index.js';
 import { imageFiles, InputFile } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
-import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
+import { zoneRecords, type DumpPart } from '../../src/pstore/dumps.js';
 import { parseDmesgHeader, parseRamoopsHeader } from '../../src/pstore/header.js';
 import { eccInfo, type EccInfo, type Zone } from './layout.js';
 import { givenParams, paramsFromOptions } from './params.js';
@@ -147,17 +147,6 @@ function isRegion(head: Uint8Array): boolean {
 /** A region file, or a directory holding region files (each recognized by content). */
 export async function* readRamoops(path: string, ctx: ReadContext): AsyncGenerator<Yielded> {
   const files = await imageFiles(path, 16, isRegion);
-  for (const file of files) {
-    const parts: DumpPart[] = [];
-    // Dump zones come first in a region: their dumps are whole before the other zones.
-    for await (const rec of readRegion(file, ctx)) {
-      if (rec.zone.kind === 'dmesg') {
-        parts.push(dumpPart(rec, file));
-        continue;
-      }
-      yield* joinDumps(parts.splice(0));
-      yield toRecords(rec, file);
-    }
-    yield* joinDumps(parts);
-  }
+  // Dump zones come first in a region.
+  for (const file of files) yield* zoneRecords(readRegion(file, ctx), (r) => dumpPart(r, file), (r) => toRecords(r, file));
 }

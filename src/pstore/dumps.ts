@@ -4,7 +4,8 @@
 // variables) then holds the parts as separate records. A reader hands its parts here in
 // the order its store holds them and gets each dump back whole: one record id for all its
 // lines, oldest part first, its newest line anchored at the time the dump was written.
-import type { KernelMessage } from '../model/index.js';
+import type { Yielded } from '../backend.js';
+import type { CrashRecord, KernelMessage } from '../model/index.js';
 import type { DmesgHeader } from './header.js';
 
 export interface DumpPart {
@@ -78,4 +79,25 @@ export function* joinDumps(parts: readonly DumpPart[]): Generator<KernelMessage[
     if (newest.time && last && (newest.header?.part ?? 1) === 1) last.wallTime = newest.time;
     yield out;
   }
+}
+
+/**
+ * The records of a store of zones (ramoops, pstore/zone), whose dump zones come first: the
+ * dumps are joined and given out whole before the other zones' records.
+ */
+export async function* zoneRecords<R extends { zone: { kind: string } }>(
+  recs: AsyncIterable<R>,
+  asPart: (r: R) => DumpPart,
+  asRecords: (r: R) => CrashRecord[],
+): AsyncGenerator<Yielded> {
+  const parts: DumpPart[] = [];
+  for await (const rec of recs) {
+    if (rec.zone.kind === 'dmesg') {
+      parts.push(asPart(rec));
+      continue;
+    }
+    yield* joinDumps(parts.splice(0));
+    yield asRecords(rec);
+  }
+  yield* joinDumps(parts);
 }
