@@ -4,6 +4,7 @@ import { readAll, type ReadOptions } from './backend.js';
 import type { CrashRecord, Incident, InputSummary, Problem } from './model/index.js';
 import type { Timeline } from './timeline/types.js';
 import { resolveInputs, type ResolvedInput } from './input/resolve.js';
+import { checkReadOptions } from './input/options.js';
 import { buildTimeline } from './timeline/build.js';
 import { detect } from './detect/index.js';
 import { correlate } from './correlate/index.js';
@@ -40,6 +41,7 @@ export async function readInput(input: ResolvedInput, options: ReadOptions = {})
 /** Inputs read and merged into boots, without judging them (what collect groups by). */
 export async function readTimeline(paths: string[], opts: AnalyzeOptions = {}): Promise<Omit<Analysis, 'incidents'>> {
   const { inputs: resolved, problems: unresolved } = await resolveInputs(paths, opts.as);
+  if (opts.options && resolved.length > 0) checkReadOptions(opts.options, resolved.map((r) => r.backend));
   const inputs: InputSummary[] = unresolved.map((p) => ({ path: p.path, backend: 'none', records: 0, problems: [p] }));
   const perInput: { path: string; records: CrashRecord[] }[] = [];
   const records: CrashRecord[] = [];

@@ -13,9 +13,19 @@ export interface ReadContext {
   problem(p: Problem): void;
 }
 
+/** One `--opt` key a backend takes, and the shape of its value (src/input/options.ts checks it). */
+export interface OptionSpec {
+  key: string;
+  kind: 'number' | 'size' | 'string' | 'bool' | 'list';
+  /** The same key with these prefixes, as a kernel command line names it (`ramoops.`). */
+  prefixes?: readonly string[];
+}
+
 export interface Backend {
   id: string;
   summary: string;
+  /** The `--opt` keys this backend reads; any other key given for its inputs is a usage error. */
+  options?: readonly OptionSpec[];
   /**
    * How sure this backend is that it reads `p`: 0 = not mine, 1 = certain.
    * Content decides, not the name; a name may only break a tie.

@@ -4,8 +4,10 @@ import { ERASED_SEQ, isMtdoopsMagic, MTDOOPS_MIN_RECORD } from './layout.js';
 export const mtdoops: Backend = {
   id: 'mtdoops',
   summary: 'MTD partition image written by mtdoops (v1/v2 seq+magic headers, wrap-around); option record_size (found when not given)',
+  options: [{ key: 'record_size', kind: 'number' }],
   probe(p) {
-    if (p.isDirectory) return p.entries.some((e) => /mtdoops.*\.(bin|img|raw)$/i.test(e)) ? 0.3 : 0;
+    // A directory is looked into entry by entry (src/input/resolve.ts): its images are found by content.
+    if (p.isDirectory) return 0;
     if (p.head.length < 16) return 0;
     const dv = new DataView(p.head.buffer, p.head.byteOffset, p.head.byteLength);
     // a seq/magic header at a record boundary in the head

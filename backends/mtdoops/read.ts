@@ -25,19 +25,12 @@ function numberOption(v: unknown): number | undefined {
   return undefined;
 }
 
-/** Record headers in the image, oldest first. */
-export async function findRecords(f: InputFile, ctx: ReadContext): Promise<MtdoopsRecord[]> {
-  const given = numberOption(ctx.options['record_size']);
-  let step = MTDOOPS_MIN_RECORD;
-  if (given !== undefined) {
-    step = getSafeBound(given, MTDOOPS_MAX_RECORD, 'record_size', f.path, 0);
-    if (step < MTDOOPS_V1_HEADER_SIZE + 1) step = MTDOOPS_MIN_RECORD;
-  }
+/** Every seq/magic header in the image, at the least record size mtdoops allows (4 KiB). */
+async function scanHeaders(f: InputFile): Promise<MtdoopsRecord[]> {
   const found: MtdoopsRecord[] = [];
-  // whole records per chunk; records bigger than a chunk: just their headers
-  const chunk = step >= SCAN_CHUNK ? step : SCAN_CHUNK - (SCAN_CHUNK % step);
-  for (let pos = 0; pos < f.size && found.length < MAX_RECORDS; pos += chunk) {
-    const buf = await f.read(pos, step >= SCAN_CHUNK ? 16 : chunk);
+  const step = MTDOOPS_MIN_RECORD;
+  for (let pos = 0; pos < f.size && found.length < MAX_RECORDS; pos += SCAN_CHUNK) {
+    const buf = await f.read(pos, SCAN_CHUNK);
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     for (let i = 0; i + 16 <= buf.length; i += step) {
       const seq = dv.getUint32(i, true);
@@ -53,10 +46,45 @@ export async function findRecords(f: InputFile, ctx: ReadContext): Promise<Mtdoo
       found.push(rec);
     }
   }
+  return found;
+}
+
+/**
+ * A record_size given on the command line, checked against the image: mtdoops writes
+ * every record at a multiple of record_size (drivers/mtd/mtdoops.c mtdoops_write), so a
+ * header off that grid, or a record's text running on past record_size into bytes that
+ * are neither erased nor a header, says the value is wrong. Then records are read header
+ * to header, as when none is given, and the problem says so.
+ */
+async function checkedRecordSize(f: InputFile, ctx: ReadContext, found: readonly MtdoopsRecord[]): Promise<number | undefined> {
+  const given = numberOption(ctx.options['record_size']);
+  if (given === undefined) return undefined;
+  const step = getSafeBound(given, MTDOOPS_MAX_RECORD, 'record_size', f.path, 0);
+  const wrong = (offset: number, why: string) => {
+    ctx.problem({ path: f.path, offset, message: `record_size 0x${step.toString(16)} does not fit this image: ${why}; records read header to header instead` });
+    return undefined;
+  };
+  if (step < MTDOOPS_MIN_RECORD || step % MTDOOPS_MIN_RECORD !== 0) return wrong(0, `mtdoops takes a multiple of 0x${MTDOOPS_MIN_RECORD.toString(16)}`);
+  const off = found.find((r) => r.offset % step !== 0);
+  if (off) return wrong(off.offset, `a record header at +0x${off.offset.toString(16)} lies inside a record`);
+  for (let i = 0; i < found.length; i++) {
+    const r = found[i]!;
+    const next = found[i + 1]?.offset ?? f.size;
+    if (r.offset + step >= next) continue;
+    const b = await f.read(r.offset + step, 1);
+    if (b.length === 1 && b[0] !== 0xff && b[0] !== 0) return wrong(r.offset + step, `record ${r.seq}'s text runs on past +0x${(r.offset + step).toString(16)}`);
+  }
+  return step;
+}
+
+/** Record headers in the image, oldest first. */
+export async function findRecords(f: InputFile, ctx: ReadContext): Promise<MtdoopsRecord[]> {
+  const found = await scanHeaders(f);
+  const step = await checkedRecordSize(f, ctx, found);
   // A record reaches the next header (or its record_size, or the end of the image).
   for (let i = 0; i < found.length; i++) {
     const next = found[i + 1]?.offset ?? f.size;
-    found[i]!.end = Math.min(next, given !== undefined ? found[i]!.offset + step : next, found[i]!.offset + MTDOOPS_MAX_RECORD);
+    found[i]!.end = Math.min(next, step !== undefined ? found[i]!.offset + step : next, found[i]!.offset + MTDOOPS_MAX_RECORD);
   }
   return orderBySeq(found);
 }

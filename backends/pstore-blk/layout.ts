@@ -66,6 +66,9 @@ export interface PszParams {
   ftraceSize: number;
   /** nr_cpu_ids of the kernel that wrote it (ftrace zones are per CPU). */
   cpus: number;
+  /** Zone sizes not given, taken as the default: a kernel built without that front end
+   * (CONFIG_PSTORE_PMSG, _CONSOLE, _FTRACE) has no such zone, so 0 is as likely. */
+  assumed?: ('pmsgSize' | 'consoleSize' | 'ftraceSize')[];
 }
 
 export interface Zone {

@@ -56,5 +56,6 @@ export function paramsFromOptions(options: ReadOptions, imageSize: number): PszP
     consoleSize: consoleSize!,
     ftraceSize: ftrace!,
     cpus: Math.min(cpus, 8192),
+    assumed: (['pmsgSize', 'consoleSize', 'ftraceSize'] as const).filter((_, i) => sizes[i + 1] === undefined),
   };
 }

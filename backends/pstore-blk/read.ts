@@ -10,7 +10,7 @@ import { zoneRecords, type DumpPart } from '../../src/pstore/dumps.js';
 import { parseDmesgHeader, type DmesgHeader } from '../../src/pstore/header.js';
 import { Cursor } from '../../src/util/cursor.js';
 import { messageOf } from '../../src/util/errors.js';
-import { kmsgDumpReasonStr, layoutZones, PSTORE_KMSG_HEADER_MAGIC, pszBuffer, pszKmsgHeader, zoneKindOfSig, type Zone } from './layout.js';
+import { kmsgDumpReasonStr, layoutZones, PSTORE_KMSG_HEADER_MAGIC, pszBuffer, pszKmsgHeader, zoneKindOfSig, type PszParams, type Zone } from './layout.js';
 import { paramsFromOptions } from './params.js';
 import { scanZones } from './scan.js';
 import { inflateRecord } from '../../src/util/inflate.js';
@@ -49,19 +49,41 @@ const label = (z: Zone) => (z.kind === 'dmesg' ? 'kmsg' : z.kind);
 
 const inflate = (data: Uint8Array): Buffer => inflateRecord(data, MAX_INFLATED_BYTES);
 
-async function zonesOf(f: InputFile, ctx: ReadContext): Promise<Zone[]> {
-  const params = paramsFromOptions(ctx.options, f.size);
-  if (!params) return scanZones(f);
-  const zones = layoutZones(params);
+/** Zone headers of the image where a layout puts a zone of that kind. */
+async function matchingZones(f: InputFile, zones: readonly Zone[]): Promise<number> {
   let matching = 0;
   for (const z of zones) {
     const head = await f.read(z.offset, 4);
     if (head.length === 4 && zoneKindOfSig(new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true)) === z.kind) matching++;
   }
-  if (matching > 0 || zones.length === 0) return zones;
+  return matching;
+}
+
+/**
+ * The layouts the options allow: the sizes given, and each size not given either its
+ * default or 0 (pstore_blk's verify_size() makes a zone 0 when its front end is not
+ * built in, fs/pstore/blk.c), so `kmsg_size=64` alone fits a kernel with no pmsg,
+ * console or ftrace zone.
+ */
+function candidateLayouts(params: PszParams): PszParams[] {
+  let out: PszParams[] = [params];
+  for (const key of params.assumed ?? []) out = out.flatMap((p) => [p, { ...p, [key]: 0 }]);
+  return out;
+}
+
+async function zonesOf(f: InputFile, ctx: ReadContext): Promise<Zone[]> {
+  const params = paramsFromOptions(ctx.options, f.size);
+  if (!params) return scanZones(f);
+  let best: { zones: Zone[]; matching: number } | undefined;
+  for (const p of candidateLayouts(params)) {
+    const zones = layoutZones(p);
+    const matching = await matchingZones(f, zones);
+    if (!best || matching > best.matching) best = { zones, matching };
+  }
+  if (best!.matching > 0 || best!.zones.length === 0) return best!.zones;
   const scanned = await scanZones(f);
-  if (scanned.length === 0) return zones;
-  ctx.problem({ path: f.path, offset: zones[0]!.offset, message: 'the pstore_blk parameters given do not match this image (no zone header where they put a zone); zones found by scanning instead' });
+  if (scanned.length === 0) return best!.zones;
+  ctx.problem({ path: f.path, offset: best!.zones[0]!.offset, message: 'the pstore_blk parameters given do not match this image (no zone header where they put a zone); zones found by scanning instead' });
   return scanned;
 }
 

@@ -7,6 +7,7 @@ const KERNELISH = /Linux version|Call Trace|Kernel panic|BUG: |WARNING: |Oops|RI
 export const text: Backend = {
   id: 'text',
   summary: 'kernel log as text: dmesg, serial/netconsole capture, kern.log/syslog, /dev/kmsg records',
+  options: [{ key: 'year', kind: 'number' }],
   probe(p) {
     if (p.isDirectory || p.head.length === 0) return 0;
     let binary = 0;

@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 export const vmcore: Backend = {
   id: 'vmcore',
   summary: 'vmcores: ELF core (/proc/vmcore, QEMU), kdump-compressed, flattened, gzip, slim',
+  options: [{ key: 'avoid', kind: 'list' }],
   probe(p) {
     if (p.isDirectory || p.head.length < 16) return 0;
     if (isElfCore(p.head) || isKdump(p.head) || isFlattened(p.head)) return 0.95;

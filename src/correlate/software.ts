@@ -1,20 +1,17 @@
 // The software verdict: the detector's crash events, the one that ended the boot as the
-// title (the panic, else the last oops), everything in order.
+// title (the panic, else the first oops: see ending.ts), everything in order.
 import type { Incident } from '../model/index.js';
 import type { CrashEvent } from '../detect/types.js';
 import { hex } from '../mce/bits.js';
+import { cleanFunction } from '../detect/frames.js';
 import type { BootFacts } from './facts.js';
-import { EvidenceList, asIncidentKind, incidentEvents } from './shared.js';
+import { EvidenceList, asIncidentKind } from './shared.js';
+import { endingEvent, firstOops, incidentEvents, panicAfterDie, panicCaller } from './ending.js';
+import { addOopsDetails } from '../oops/incident.js';
 
 /** Corrected machine checks are events the detector lists, not crashes of their own. */
 export function crashEvents(events: readonly CrashEvent[]): CrashEvent[] {
   return events.filter((e) => e.kind !== 'machine-check' || e.endsBoot);
-}
-
-function endingEvent(events: readonly CrashEvent[]): CrashEvent | undefined {
-  for (let i = events.length - 1; i >= 0; i--) if (events[i]!.endsBoot) return events[i];
-  for (let i = events.length - 1; i >= 0; i--) if (events[i]!.kind !== 'warning') return events[i];
-  return events[events.length - 1];
 }
 
 export function softwareIncident(f: BootFacts): Incident | undefined {
@@ -24,15 +21,23 @@ export function softwareIncident(f: BootFacts): Incident | undefined {
   const ev = new EvidenceList();
   const inc: Incident = {
     boot: f.boot.key, cause: 'software', kind: asIncidentKind(end.kind), title: end.title,
-    events: incidentEvents(f.events), evidence: ev.items, confidence: 0,
+    events: incidentEvents(f.events, f.boot.messages), evidence: ev.items, confidence: 0,
   };
   if (f.boot.release ?? end.release) inc.release = (f.boot.release ?? end.release)!;
-  // The ending event names the culprit; a bare panic (sysrq, "Fatal exception") takes it
-  // from the report before it.
+  // The ending event names the culprit. A panic() called by a module names its caller from
+  // its own backtrace; a bare panic (sysrq, "Fatal exception", or any panic after an oops,
+  // which prints no backtrace) takes it from the report before it.
   const upTo = crashes.slice(0, crashes.indexOf(end) + 1).reverse();
-  const fn = upTo.find((e) => e.function)?.function;
-  const mod = upTo.find((e) => e.module)?.module;
+  const caller = end.panic === 'sysrq triggered crash' ? undefined : panicCaller(end);
+  const fn = caller ? cleanFunction(caller.function) : upTo.find((e) => e.function)?.function;
+  const mod = caller ? caller.module : upTo.find((e) => e.module)?.module;
   const taint = upTo.find((e) => e.taint)?.taint;
+  const first = firstOops(crashes);
+  if (first) {
+    inc.firstOops = { title: first.title };
+    if (first.function) inc.firstOops.function = first.function;
+    if (first.module) inc.firstOops.module = first.module;
+  }
   if (fn) inc.function = fn;
   if (mod) inc.module = mod;
   if (taint) inc.taint = taint;
@@ -47,7 +52,8 @@ export function softwareIncident(f: BootFacts): Incident | undefined {
     confidence = 0.85;
     why = 'the system was hung when its memory was dumped; the last report is the likely cause';
   }
-  if (end.corrupted) {
+  // A panic after an oops prints no backtrace of its own: that is whole, not cut (ending.ts).
+  if (end.corrupted && !(panicAfterDie(end, crashes) && end.frames.length === 0)) {
     confidence -= 0.2;
     why += '; the report was cut or interleaved, so its title is a best effort';
   }
@@ -56,6 +62,7 @@ export function softwareIncident(f: BootFacts): Incident | undefined {
     if (sev === 'corrected' || sev === 'deferred') return;
     ev.add(`A ${sev} machine check was also logged (bank ${mc.bank}, status ${hex(mc.status)}): check the hardware too`, mc.source);
   });
+  addOopsDetails(inc, f.boot.messages, crashes, end); // issue 14: oops block, trigger, lead
   if (!inc.time && f.endWall) inc.time = f.endWall.toISOString();
   inc.confidence = Math.round(confidence * 100) / 100;
   ev.add(`Confidence ${inc.confidence}: ${why}`, end.source);

@@ -1,7 +1,8 @@
 // What a backend's probe sees: a snapshot of an input (its first bytes, or its directory
 // listing). Probing consumes nothing; the backend's read opens the path itself.
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { withInput } from './file.js';
+import { streamInput, streamProbe } from './stream.js';
 
 /** 64 KiB and a page: a format whose first header may sit one 64 KiB zone in (pstore/zone
  * with its pmsg zone unwritten) is still seen. */
@@ -18,8 +19,15 @@ export interface Probe {
   entries: string[];
 }
 
-export async function makeProbe(path: string): Promise<Probe> {
-  const st = await lstat(path);
+/** `follow`: a path named on the command line is followed when it is a symlink (as
+ * `find -H` does); one met inside a directory is not. */
+export async function makeProbe(path: string, follow = false): Promise<Probe> {
+  const stream = streamInput(path);
+  if (stream) {
+    const { head, ended } = await stream.head(PROBE_HEAD_BYTES);
+    return streamProbe(path, head, ended);
+  }
+  const st = follow ? await stat(path) : await lstat(path);
   if (st.isDirectory()) {
     const entries: string[] = [];
     for (const name of await readdir(path)) {

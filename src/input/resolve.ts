@@ -1,13 +1,14 @@
 // Which backend reads each input: every backend probes it, the most confident wins.
 // A directory no backend claims is looked into, and each entry is resolved in turn
 // (only confident readings count there, so notes and manifests beside the data are left).
-import { readdir } from 'node:fs/promises';
+import { lstat, readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backendById, backends } from '../../backends/index.js';
 import type { Backend } from '../backend.js';
 import type { Problem } from '../model/index.js';
 import { ApplicationError, messageOf } from '../util/errors.js';
 import { makeProbe } from './probe.js';
+import { streamInput } from './stream.js';
 
 export interface ResolvedInput {
   path: string;
@@ -26,7 +27,7 @@ function best(scores: { backend: Backend; confidence: number }[]) {
 }
 
 async function resolveOne(path: string, depth: number, out: ResolvedInput[], problems: Problem[]): Promise<void> {
-  const probe = await makeProbe(path);
+  const probe = await makeProbe(path, depth === 0);
   const scores = backends.map((backend) => {
     try {
       return { backend, confidence: backend.probe(probe) };
@@ -60,8 +61,12 @@ export async function resolveInputs(paths: string[], as?: string): Promise<{ inp
   }
   for (const path of paths) {
     try {
-      if (forced) inputs.push({ path, backend: forced, confidence: 1 });
-      else await resolveOne(path, 0, inputs, problems);
+      // A symlink named on the command line is followed (readers look at what they are given
+      // with lstat, so they get its target); one met inside a directory is not.
+      // A stream (stdin, a pipe: src/input/stream.ts) is read under the name it was given.
+      const given = streamInput(path) || !(await lstat(path)).isSymbolicLink() ? path : await realpath(path);
+      if (forced) inputs.push({ path: given, backend: forced, confidence: 1 });
+      else await resolveOne(given, 0, inputs, problems);
     } catch (err) {
       problems.push({ path, message: `cannot read: ${messageOf(err)}` });
     }

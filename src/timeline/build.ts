@@ -105,7 +105,9 @@ function orderAndMerge(segments: Segment[]): KernelMessage[] {
   segments.forEach((s, seg) => {
     let ts = -1n;
     s.messages.forEach((m, i) => {
-      if (m.tsNs !== undefined) ts = m.tsNs;
+      // To the microsecond, as lines are keyed (segments.ts messageKey): a console's copy of
+      // a line must not sort apart from the dump's nanosecond one.
+      if (m.tsNs !== undefined) ts = m.tsNs / 1000n;
       rows.push({ m, ts, seg, i });
     });
   });
@@ -125,13 +127,32 @@ function orderAndMerge(segments: Segment[]): KernelMessage[] {
   return out;
 }
 
-function bootKey(messages: KernelMessage[], release: string | undefined, fallback: string): string {
-  const journal = messages.find((m) => m.boot !== undefined)?.boot;
+/** Timed lines from a boot's end that go into its key: where boots of identical machines,
+ * or repeated crashes of one machine, differ (the times of late lines jitter by microseconds). */
+const KEY_TAIL_LINES = 16;
+
+/**
+ * A boot's identity: the journal's boot id, else a hash of what distinguishes one boot from
+ * another of the same machine and kernel: the times and texts of its last lines (to the
+ * microsecond, as every source prints them), its wall-clock anchor, the crash time a dump
+ * recorded, its machine checks. The first lines alone are the same on every boot of one
+ * kernel on one machine: two crashed boots must never share a key (collect makes one
+ * archive entry per key's boot).
+ */
+function bootKey(boot: Boot, fallback: string): string {
+  const journal = boot.messages.find((m) => m.boot !== undefined)?.boot;
   if (journal) return journal;
   const h = createHash('sha256');
-  const seed = messages.slice(0, 8).map((m) => `${m.tsNs ?? ''}|${m.text}`).join('\n') || fallback;
-  h.update(seed);
-  return `${release ?? 'linux'}-${h.digest('hex').slice(0, 10)}`;
+  const line = (m: KernelMessage) => `${m.tsNs === undefined ? '' : m.tsNs / 1000n}|${m.text}\n`;
+  for (const m of boot.messages.slice(0, 8)) h.update(line(m));
+  const tail: KernelMessage[] = [];
+  for (let i = boot.messages.length - 1; i >= 0 && tail.length < KEY_TAIL_LINES; i--) if (boot.messages[i]!.tsNs !== undefined) tail.push(boot.messages[i]!);
+  for (const m of tail) h.update(line(m));
+  if (boot.clock) h.update(`clock|${boot.clock.wall.getTime() - Number(boot.clock.tsNs / 1_000_000n)}\n`);
+  for (const d of boot.dumps) h.update(`dump|${d.crashTime?.getTime() ?? ''}|${d.release ?? ''}\n`);
+  for (const m of boot.mces) h.update(`mce|${m.bank}|${m.status}|${m.addr ?? ''}|${m.tsc ?? ''}|${m.time?.getTime() ?? ''}|${m.cpu ?? ''}\n`);
+  if (boot.messages.length === 0 && boot.mces.length === 0 && boot.dumps.length === 0) h.update(fallback);
+  return `${boot.release ?? 'linux'}-${h.digest('hex').slice(0, 10)}`;
 }
 
 /**
@@ -151,9 +172,8 @@ function releaseOf(messages: KernelMessage[]): string | undefined {
 
 function newBoot(messages: KernelMessage[], fallbackSeed: string): Boot {
   const release = releaseOf(messages);
-  const boot: Boot = { key: '', messages, mces: [], memoryErrors: [], dumps: [], blobs: [] };
+  const boot: Boot = { key: fallbackSeed, messages, mces: [], memoryErrors: [], dumps: [], blobs: [] };
   if (release) boot.release = release;
-  boot.key = bootKey(messages, release, fallbackSeed);
   return boot;
 }
 
@@ -170,5 +190,7 @@ export function buildTimeline(inputs: InputRecords[], problems: Problem[] = []):
   });
   for (const { boot } of boots) findClock(boot);
   placeRecords(inputs, boots, (seed) => newBoot([], seed));
+  // Keyed once every record is placed: the key hashes the dumps and machine checks too.
+  for (const { boot } of boots) boot.key = bootKey(boot, boot.key);
   return { boots: boots.map((b) => b.boot), problems };
 }

@@ -56,8 +56,14 @@ export function cutSegments(input: number, messages: readonly KernelMessage[]): 
   return out;
 }
 
+/**
+ * A line's identity across sources: its text and its time to the microsecond. Text sources
+ * print the time to the microsecond ("[%5lu.%06lu]", kernel/printk/printk.c print_time),
+ * binary ones (a vmcore's ring buffer, /dev/kmsg, the journal) keep nanoseconds or
+ * microseconds: the same line must meet itself from both.
+ */
 export function messageKey(m: KernelMessage): string | undefined {
-  return m.tsNs === undefined ? undefined : `${m.tsNs}\0${m.text}`;
+  return m.tsNs === undefined ? undefined : `${m.tsNs / 1000n}\0${m.text}`;
 }
 
 /** Lines of a long segment looked at from each end: overlaps between dumps and logs of

@@ -5,6 +5,7 @@
 import { inflateSync } from 'node:zlib';
 import type { Problem } from '../model/index.js';
 import { FormatError, getSafeBound } from '../util/errors.js';
+import { archFromClues, requireArch } from './arch.js';
 import { lzo1xDecompress } from './lzo.js';
 import { PagedMemory, type PageStore } from './memory.js';
 import { parseNotes, type NoteFacts } from './notes.js';
@@ -27,7 +28,7 @@ export interface KdumpHeader {
   physBase?: bigint; dumpLevel?: number;
 }
 
-export interface KdumpCore { header: KdumpHeader; notes: NoteFacts; phys: PagedMemory; incomplete: boolean }
+export interface KdumpCore { header: KdumpHeader; arch: string; notes: NoteFacts; phys: PagedMemory; incomplete: boolean }
 
 export function isKdump(head: Uint8Array): boolean {
   const s = cstr(head, 0, 8);
@@ -48,7 +49,8 @@ export async function readKdump(src: ByteSource, problems: Problem[], avoid: big
   };
   const bitmapBytes = getSafeBound(header.bitmapBlocks * blockSize, MAX_BITMAP_BYTES, 'bitmap size', src.path, 436);
   let notes: NoteFacts = { cpus: [], qemu: false };
-  const arch = header.machine === 'aarch64' ? 'arm64' : header.machine;
+  let arch = archFromClues({ utsMachine: header.machine }) ?? 'unknown';
+  let noteBytes: Uint8Array | undefined;
   if (header.subHdrSize > 0) {
     const sub = await src.read(blockSize, 104);
     const sv = dv(sub);
@@ -61,11 +63,18 @@ export async function readKdump(src: ByteSource, problems: Problem[], avoid: big
     if (header.version >= 4 && sub.length >= 64) {
       parts.push(await region(src, sv.getBigUint64(48, true), sv.getBigUint64(56, true), 'note', problems));
     }
-    notes = parseNotes(Buffer.concat(parts), arch);
+    noteBytes = Buffer.concat(parts);
+    notes = parseNotes(noteBytes, arch);
     if (!notes.vmcoreinfoRaw && header.version >= 3 && sub.length >= 48) {
       const vi = await region(src, sv.getBigUint64(32, true), sv.getBigUint64(40, true), 'vmcoreinfo', problems);
       if (vi.length) notes.vmcoreinfoRaw = cstr(vi, 0, vi.length);
     }
+  }
+  // The header's machine first; QEMU's writer leaves "Unknown" there (see arch.ts).
+  if (arch === 'unknown') {
+    arch = requireArch(src.path, { utsMachine: header.machine, ...(notes.vmcoreinfoRaw ? { vmcoreinfoRaw: notes.vmcoreinfoRaw } : {}), ...(notes.prstatusSize !== undefined ? { prstatusSize: notes.prstatusSize } : {}) });
+    // Registers are named by arch: read the notes again now that it is known.
+    if (noteBytes) notes = { ...parseNotes(noteBytes, arch), ...(notes.vmcoreinfoRaw ? { vmcoreinfoRaw: notes.vmcoreinfoRaw } : {}) };
   }
   const bitmapOff = blockSize * (1 + header.subHdrSize);
   if (bitmapOff + bitmapBytes > src.size) throw new FormatError(src.path, bitmapOff, `bitmaps (${bitmapBytes} bytes) run past the end of the file`);
@@ -96,7 +105,7 @@ export async function readKdump(src: ByteSource, problems: Problem[], avoid: big
   const phys = new PagedMemory(blockSize, store, src, problems, avoid);
   const incomplete = (header.status & DUMP_DH_COMPRESSED_INCOMPLETE) !== 0;
   if (incomplete) problems.push({ path: src.path, offset: 424, message: 'the dump is marked INCOMPLETE: it was cut short while being written' });
-  return { header, notes, phys, incomplete };
+  return { header, arch, notes, phys, incomplete };
 }
 
 async function region(src: ByteSource, off: bigint, size: bigint, what: string, problems: Problem[]): Promise<Uint8Array> {

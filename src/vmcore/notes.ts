@@ -14,6 +14,8 @@ export interface NoteFacts {
   cpus: DumpCpu[];
   noCoredumpReason?: string;
   qemu: boolean;
+  /** Descriptor size of the first NT_PRSTATUS note: says the arch when nothing else does. */
+  prstatusSize?: number;
 }
 
 const X86_64_REGS = ['r15', 'r14', 'r13', 'r12', 'rbp', 'rbx', 'r11', 'r10', 'r9', 'r8', 'rax', 'rcx', 'rdx', 'rsi', 'rdi', 'orig_rax', 'rip', 'cs', 'eflags', 'rsp', 'ss', 'fs_base', 'gs_base', 'ds', 'es', 'fs', 'gs'];
@@ -38,7 +40,10 @@ export function parseNotes(b: Uint8Array, arch: string, little = true): NoteFact
     const name = cstr(b, nameOff, namesz);
     const desc = b.subarray(descOff, descOff + descsz);
     if (name === 'VMCOREINFO' || name === 'VMCOREINFO_XEN') out.vmcoreinfoRaw ??= cstr(desc, 0, desc.length);
-    else if (name === 'CORE' && type === NT_PRSTATUS) out.cpus.push(prstatus(desc, prCount++, arch, little));
+    else if (name === 'CORE' && type === NT_PRSTATUS) {
+      out.prstatusSize ??= descsz;
+      out.cpus.push(prstatus(desc, prCount++, arch, little));
+    }
     else if (name === 'QEMU') {
       out.qemu = true;
       const c = qemuCpu(desc, qemuCount++, arch, little);

@@ -72,7 +72,7 @@ async function openInner(path: string, file: FileSource, head: Uint8Array, opts:
   }
   if (isKdump(head)) {
     const k = await readKdump(src, problems, avoid);
-    const arch = k.header.machine === 'aarch64' ? 'arm64' : k.header.machine;
+    const arch = k.arch;
     // QEMU's writer leaves dump_level 0 and fills the notes with its own "QEMU" CPU notes.
     const format: DumpFormat = k.notes.qemu ? 'qemu-kdump' : flattened ? 'flattened' : 'kdump';
     const info = finish(path, format, arch, k.notes, k.phys, problems);

@@ -124,6 +124,23 @@ describe('collect with records of two crashed boots in pstore', () => {
   });
 });
 
+describe('collect with an ERST copy and an EFI copy of two different crashed boots', () => {
+  it('never makes them one entry: the EFI dump holds only the log\'s tail, no banner, and is a crashed boot of its own', async () => {
+    const root = tempDir('erst-efi');
+    const src = copyPstore('erst-mce-memory', root);
+    const other = copyPstore('efi-oops-panic', tempDir('erst-efi-b'));
+    for (const n of readdirSync(other)) writeFileSync(join(src, n), readFileSync(join(other, n)));
+    const r = await runCli(['collect', '--json', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'archive')]);
+    expect(r.code).toBe(0);
+    const ids = entries(join(root, 'archive'));
+    expect(ids).toHaveLength(2);
+    const held = ids.map((id) => readdirSync(join(root, 'archive', id, 'pstore')).some((n) => n.startsWith('dmesg-efi-'))).sort();
+    expect(held).toEqual([false, true]);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { entry: string; boot?: string });
+    expect(new Set(lines.map((l) => l.entry)).size).toBe(2);
+  });
+});
+
 describe('collect --journal', () => {
   it('sends one entry per new incident, with its signature, whichever way to the journal this machine has', async () => {
     const root = tempDir('journal-cli');
