@@ -27,6 +27,7 @@ export async function* readVmcore(path: string, ctx: ReadContext): AsyncIterable
     if (dump.crashTime) note.crashTime = dump.crashTime;
     if (dump.noCoredumpReason) note.noCoredumpReason = dump.noCoredumpReason;
     if (dump.live) note.live = true;
+    if (avoid.length) note.avoided = avoid.map((a) => a - (a % BigInt(dump.phys.pageSize)));
     if (dump.cpus.length) note.cpus = dump.cpus.map((c) => ({ cpu: c.cpu, ...(c.pid !== undefined && { pid: c.pid }), ...(c.ip !== undefined && { ip: c.ip }), ...(c.sp !== undefined && { sp: c.sp }) }));
     yield note;
     if (dump.format === 'slim') return;

@@ -8,9 +8,24 @@ import { bootFacts } from './facts.js';
 import { hardwareIncident, hardwareSigns, isHardware } from './hardware.js';
 import { crashEvents, softwareIncident } from './software.js';
 import { unknownIncident } from './unknown.js';
+import { dimmJoiner } from './dimm.js';
+
+/** Pages a memory dump of the boot was read without (DumpNote.avoided), said before the confidence line. */
+function noteAvoided(inc: Incident, boot: Timeline['boots'][number]): void {
+  for (const d of boot.dumps) {
+    if (!d.avoided?.length) continue;
+    const pages = d.avoided.map((a) => `0x${a.toString(16)}`).join(', ');
+    const at = inc.evidence.findIndex((e) => e.text.startsWith('Confidence '));
+    inc.evidence.splice(at < 0 ? inc.evidence.length : at, 0, {
+      text: `The memory dump was read without touching page${d.avoided.length === 1 ? '' : 's'} ${pages} (a machine check reported an uncorrected error there; reading poisoned memory can fault again)`,
+      source: d.source,
+    });
+  }
+}
 
 export function correlate(timeline: Timeline, detectEvents: (msgs: readonly KernelMessage[]) => CrashEvent[]): Incident[] {
   const incidents: Incident[] = [];
+  const joinDimm = dimmJoiner(timeline);
   for (const boot of timeline.boots) {
     const f = bootFacts(boot, detectEvents);
     const signs = hardwareSigns(f);
@@ -19,7 +34,9 @@ export function correlate(timeline: Timeline, detectEvents: (msgs: readonly Kern
     // A software panic that plainly ended the boot wins over a machine-check record.
     const softwareEnd = last !== undefined && last.endsBoot && last.kind !== 'machine-check' && !signs.mcePanic;
     const inc = isHardware(signs) && !softwareEnd ? hardwareIncident(f, signs) : (softwareIncident(f) ?? unknownIncident(f));
-    if (inc) incidents.push(inc);
+    if (!inc) continue;
+    noteAvoided(inc, boot);
+    incidents.push(joinDimm(inc, f));
   }
   return incidents;
 }

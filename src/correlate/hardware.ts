@@ -82,7 +82,7 @@ export function hardwareIncident(f: BootFacts, s: HardwareSigns): Incident {
   const primary = fatal.find((mc) => significantAddr(mc) !== undefined) ?? fatal[0];
   const inc: Incident = {
     boot: f.boot.key, cause: 'hardware', kind: 'machine-check', title: '',
-    events: incidentEvents(f.events), evidence: ev.items, confidence: 0,
+    events: incidentEvents(f.events, f.boot.messages), evidence: ev.items, confidence: 0,
   };
   if (f.boot.release) inc.release = f.boot.release;
   if (f.panic) {
@@ -108,6 +108,9 @@ export function hardwareIncident(f: BootFacts, s: HardwareSigns): Incident {
   if (history.length) {
     inc.correctedBefore = history;
     history.forEach((h, i) => ev.add(`${h.count} corrected error${h.count === 1 ? '' : 's'} on bank ${h.bank}${h.addr ? ` at ${h.addr}` : ''} before the fatal one${h.first ? ` (first ${h.first}, last ${h.last})` : ''}`, firstOf[i]!.source));
+    history.forEach((h, i) => {
+      if (h.atFatalAddress) ev.add(`The fatal error hit ${h.addr}, where ${h.count} corrected error${h.count === 1 ? ' was' : 's were'} reported before it: the memory there is failing (replace the DIMM, or offline the page)`, firstOf[i]!.source);
+    });
   }
   for (const h of memoryHistory(f.memoryErrors, primary?.time)) {
     ev.add(`${h.count} corrected memory error${h.count === 1 ? '' : 's'} on ${h.where} (${h.firstOf.source.backend}) before the fatal one${h.first ? ` (first ${h.first}, last ${h.last})` : ''}`, h.firstOf.source);

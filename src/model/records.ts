@@ -50,6 +50,8 @@ export interface MachineCheck {
   misc?: bigint;
   synd?: bigint;
   ipid?: bigint;
+  /** MCG_CAP of the CPU that logged it (struct mce mcgcap): bit 24 MCG_SER_P decides the grading. */
+  mcgCap?: bigint;
   ip?: bigint;
   tsc?: bigint;
   cpu?: number;
@@ -95,6 +97,8 @@ export interface MemoryError {
   boot?: string;
   source: SourceRef;
   alsoIn?: SourceRef[];
+  /** The DIMM's location as the source names it (EDAC layers, SMBIOS handle). */
+  where?: MemoryLocation;
 }
 
 /** Facts from a dump's headers and notes. */
@@ -106,6 +110,8 @@ export interface DumpNote {
   noCoredumpReason?: string;
   /** The dump was taken of a live system (QEMU dump-guest-memory, no panic). */
   live?: boolean;
+  /** Physical pages never read (--avoid, or a fatal machine check's address from another input). */
+  avoided?: bigint[];
   cpus?: { cpu: number; pid?: number; ip?: bigint; sp?: bigint }[];
   source: SourceRef;
 }
@@ -120,4 +126,75 @@ export interface BlobRecord {
   source: SourceRef;
 }
 
-export type CrashRecord = KernelMessage | MachineCheck | MemoryError | DumpNote | BlobRecord;
+export type CrashRecord = KernelMessage | MachineCheck | MemoryError | DumpNote | BlobRecord | MachineInfo;
+
+/**
+ * Where a memory error says it happened, as each source names it: EDAC's layers
+ * (drivers/edac/edac_mc.c: "csrow:0 channel:1", rasdaemon's mc_event top/middle/lower
+ * layer), the SMBIOS handle of a CPER memory section (cper_sec_mem_err.mem_dev_handle),
+ * and the "DIMM location: <bank> <device>" the kernel prints from SMBIOS.
+ */
+export interface MemoryLocation {
+  /** EDAC memory controller (MCn). */
+  mc?: number;
+  /** EDAC layer positions, outermost first, named when the source names them. */
+  layers?: { name?: string; pos: number }[];
+  /** SMBIOS type 17 handle of the DIMM (CPER module handle). */
+  dimmHandle?: number;
+  /** SMBIOS type 16 handle of the memory array (CPER card handle). */
+  arrayHandle?: number;
+  /** CPER device (the DRAM device on the DIMM). */
+  device?: number;
+  /** SMBIOS bank locator and locator, when the source printed them. */
+  bankLocator?: string;
+  locator?: string;
+}
+
+/** SMBIOS type 17 Memory Device (DSP0134 7.18), as dmidecode reads it. */
+export interface DimmInfo {
+  handle: number;
+  /** Type 16 handle of the array it belongs to. */
+  arrayHandle?: number;
+  locator?: string;
+  bankLocator?: string;
+  /** Size in KiB; 0 = no module installed; undefined = unknown. */
+  sizeKB?: number;
+  /** The size as dmidecode prints it: "16 GB", "512 kB", "No Module Installed", "Unknown". */
+  size: string;
+  /** MT/s; undefined = unknown. */
+  speed?: number;
+  configuredSpeed?: number;
+  manufacturer?: string;
+  serial?: string;
+  assetTag?: string;
+  partNumber?: string;
+  /** File offset of the type 17 structure. */
+  offset: number;
+}
+
+/** A physical address range and what it maps to (SMBIOS type 19 and type 20). */
+export interface MemoryRange {
+  start: bigint;
+  /** Inclusive. */
+  end: bigint;
+  /** Type 16 array (type 19 rows). */
+  arrayHandle?: number;
+  /** Type 17 device (type 20 rows). */
+  dimmHandle?: number;
+}
+
+/** The machine as its SMBIOS tables describe it (types 0, 1, 2, 17, 19, 20). */
+export interface MachineInfo {
+  kind: 'machine';
+  /** "2.8", "3.0.0"; undefined when only the table was read. */
+  smbios?: string;
+  bios?: { vendor?: string; version?: string; releaseDate?: string };
+  system?: { manufacturer?: string; productName?: string; version?: string; serial?: string; uuid?: string; sku?: string; family?: string };
+  baseboard?: { manufacturer?: string; productName?: string; version?: string; serial?: string; assetTag?: string };
+  dimms: DimmInfo[];
+  ranges: MemoryRange[];
+  /** When the tables were taken, when known (an archive entry). */
+  time?: Date;
+  problem?: string;
+  source: SourceRef;
+}
