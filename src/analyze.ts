@@ -52,7 +52,7 @@ const isDump = (r: ResolvedInput): boolean => r.backend.id === 'vmcore';
  */
 function fatalAddresses(records: readonly CrashRecord[]): string[] {
   const mces = records.filter((r): r is MachineCheck => r.kind === 'mce');
-  mces.push(...parseMceText(records.filter((r): r is KernelMessage => r.kind === 'kmsg')));
+  for (const mc of parseMceText(records.filter((r): r is KernelMessage => r.kind === 'kmsg'))) mces.push(mc);
   const out = new Set<string>();
   for (const mc of mces) {
     if (severityOf(mc) === 'corrected' || severityOf(mc) === 'deferred') continue;

@@ -11,6 +11,7 @@ import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
 import { parseDmesgHeader } from '../../src/pstore/header.js';
 import { messageOf } from '../../src/util/errors.js';
 import { EFIVARFS_ATTR_BYTES, MAX_ENTRIES, MAX_INFLATED_BYTES, MAX_VAR_BYTES, parseEfiDumpName, type EfiDumpName } from './layout.js';
+import { dateAt } from '../../src/util/time.js';
 
 const ID = 'efi';
 
@@ -105,7 +106,7 @@ export async function* readEfi(path: string, ctx: ReadContext): AsyncIterable<Yi
       const part = await readEfiPart(v, ctx);
       if (!part) continue;
       if (v.name.type !== 0) {
-        yield { kind: 'blob', type: `efi-type${v.name.type}`, size: part.bytes.length, time: new Date(v.name.time * 1000), source: { backend: ID, path: v.path, id: part.id, part: v.name.part } };
+        yield { kind: 'blob', type: `efi-type${v.name.type}`, size: part.bytes.length, ...(dateAt(v.name.time * 1000) ? { time: dateAt(v.name.time * 1000)! } : {}), source: { backend: ID, path: v.path, id: part.id, part: v.name.part } };
         continue;
       }
       const header = parseDmesgHeader(part.bytes.subarray(0, 64).toString('latin1'));
@@ -114,7 +115,8 @@ export async function* readEfi(path: string, ctx: ReadContext): AsyncIterable<Yi
       const p: DumpPart = { lines: () => bytesToMessages(part.bytes.subarray(start), source), store: 'dmesg-efi' };
       if (header) p.header = header;
       // The variable's name holds the dump's time (efi_pstore_write: the record's seconds).
-      if (v.name.time > 0) p.time = new Date(v.name.time * 1000);
+      const when = v.name.time > 0 ? dateAt(v.name.time * 1000) : undefined;
+      if (when) p.time = when;
       parts.push(p);
     }
   }

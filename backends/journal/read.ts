@@ -4,6 +4,7 @@ import type { ReadContext } from '../../src/backend.js';
 import type { KernelMessage } from '../../src/model/index.js';
 import { readLines } from '../../src/input/lines.js';
 import { parseLine } from '../../src/kmsg/line.js';
+import { dateAt } from '../../src/util/time.js';
 
 const ID = 'journal';
 
@@ -20,14 +21,19 @@ function usec(v: unknown): bigint | undefined {
   return s !== undefined && /^\d{1,20}$/.test(s) ? BigInt(s) : undefined;
 }
 
+/** Why the last entry's time was left out (out of range), for the reader to report. */
+let badTime: string | undefined;
+
 export function entryToMessage(e: Entry, path: string, offset: number): KernelMessage | undefined {
+  badTime = undefined;
   const message = str(e.MESSAGE);
   if (message === undefined) return undefined;
   // A kernel message keeps its own time in _SOURCE_MONOTONIC_TIMESTAMP (usec since boot).
   const p = parseLine(message);
   const msg: KernelMessage = { kind: 'kmsg', text: p.text, source: { backend: ID, path, offset } };
-  const cursor = str(e.__CURSOR);
-  if (cursor) msg.source.id = cursor;
+  // The entry is found again by its offset. Its __CURSOR is not the SourceRef id: an id names
+  // a record that holds many lines (a pstore dump), and the timeline cuts segments where it
+  // changes; every journal entry has its own cursor.
   const mono = usec(e._SOURCE_MONOTONIC_TIMESTAMP) ?? usec(e.__MONOTONIC_TIMESTAMP);
   if (p.tsNs !== undefined) msg.tsNs = p.tsNs;
   else if (mono !== undefined) msg.tsNs = mono * 1000n;
@@ -38,7 +44,9 @@ export function entryToMessage(e: Entry, path: string, offset: number): KernelMe
   const boot = str(e._BOOT_ID);
   if (boot) msg.boot = boot;
   const real = usec(e.__REALTIME_TIMESTAMP);
-  if (real !== undefined) msg.wallTime = new Date(Number(real / 1000n));
+  const wall = real === undefined ? undefined : dateAt(Number(real / 1000n));
+  if (wall) msg.wallTime = wall;
+  else if (real !== undefined) badTime = `__REALTIME_TIMESTAMP ${real} is out of range`;
   const subsystem = str(e._KERNEL_SUBSYSTEM);
   const device = str(e._KERNEL_DEVICE);
   if (subsystem || device) msg.device = { subsystem: subsystem ?? '', device: device ?? '' };
@@ -65,6 +73,7 @@ export async function* readJournal(path: string, ctx: ReadContext): AsyncGenerat
         continue;
       }
       const msg = entryToMessage(entry as Entry, path, line.offset);
+      if (badTime) ctx.problem({ path, offset: line.offset, message: `${badTime}: the entry is read without its wall-clock time` });
       if (msg) out.push(msg);
     }
     if (out.length) yield out;

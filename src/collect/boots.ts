@@ -40,6 +40,7 @@ export async function groupByBoot(fresh: SourceRecord[], specs: SourceSpec[]): P
   }
   const ordered = [...groups.keys()].sort((a, b) => a - b).map((k) => groups.get(k)!);
   if (ordered.length === 0) return [loose];
-  ordered[ordered.length - 1]!.push(...loose);
+  const newest = ordered[ordered.length - 1]!;
+  for (const r of loose) newest.push(r);
   return ordered;
 }

@@ -8,6 +8,7 @@
 //   EDAC MC0: 1 CE memory read error on DIMM_A1 (channel:0 slot:0 page:0x12345 offset:0x0 grain:32 syndrome:0x0 - ...)
 import type { KernelMessage, MachineCheck, MemoryError } from '../model/index.js';
 import { VENDORS } from './struct.js';
+import { dateAt } from '../util/time.js';
 
 const PREFIX = /^(?:mce: )?\[Hardware Error\]: /;
 const HEADER = /^CPU (\d+): Machine Check(?: Exception)?: ([0-9a-f]+) Bank (\d+): ([0-9a-f]{1,16})\b/i;
@@ -68,7 +69,8 @@ export function parseMceText(msgs: readonly KernelMessage[]): MachineCheck[] {
       if (vendor) cur.cpuVendor = vendor;
       cur.cpuid = Number.parseInt(pr[2]!, 16);
       const t = Number(pr[3]);
-      if (t > 0) cur.time = new Date(t * 1000);
+      const when = t > 0 ? dateAt(t * 1000) : undefined;
+      if (when) cur.time = when;
       cur.socket = Number(pr[4]);
       cur.apicId = Number.parseInt(pr[5]!, 16);
       if (pr[6] !== undefined) cur.microcode = Number.parseInt(pr[6], 16);

@@ -4,6 +4,7 @@
 //   "====<sec>.<nsec>-<C|D>\n" fs/pstore/ram.c ramoops_write_kmsg_hdr() (RAMOOPS_KERNMSG_HDR),
 //                             time of the dump; C = compressed, D = plain. Older kernels
 //                             wrote "====<sec>.<usec>\n" with no flag.
+import { dateAt } from '../util/time.js';
 
 export interface DmesgHeader {
   /** "Panic", "Oops", "Emergency", "Restart", "Halt", "Poweroff", "Unknown" */
@@ -24,7 +25,8 @@ export function parseDmesgHeader(text: string): DmesgHeader | undefined {
 }
 
 export interface RamoopsHeader {
-  time: Date;
+  /** Undefined when the seconds are out of any Date's range (a damaged header). */
+  time?: Date;
   compressed: boolean;
   /** Bytes of the header including its "\n". */
   length: number;
@@ -38,5 +40,6 @@ export function parseRamoopsHeader(bytes: Uint8Array): RamoopsHeader | undefined
   const m = RAMOOPS_HEADER.exec(head);
   if (!m) return undefined;
   const ms = Number(m[1]) * 1000 + Math.floor(Number((m[2]! + '000000000').slice(0, 9)) / 1e6);
-  return { time: new Date(ms), compressed: m[3] === 'C', length: m[0].length };
+  const time = dateAt(ms);
+  return { ...(time ? { time } : {}), compressed: m[3] === 'C', length: m[0].length };
 }

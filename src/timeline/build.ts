@@ -181,7 +181,8 @@ export function buildTimeline(inputs: InputRecords[], problems: Problem[] = []):
   const segments: Segment[] = [];
   inputs.forEach((inp, i) => {
     const msgs = inp.records.filter((r): r is KernelMessage => r.kind === 'kmsg');
-    segments.push(...cutSegments(i, msgs));
+    // Never spread an input-sized array into a call (130,000 journal lines overflowed the stack).
+    for (const s of cutSegments(i, msgs)) segments.push(s);
   });
   const groups = joinSegments(segments);
   const boots = groups.map((g) => {

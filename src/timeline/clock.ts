@@ -3,13 +3,15 @@
 // and the MCE "PROCESSOR v:cpuid TIME t" line, which prints the wall time of the event.
 import type { KernelMessage } from '../model/index.js';
 import type { Boot } from './types.js';
+import { dateAt, validDate } from '../util/time.js';
 
 const MCE_TIME = /\[Hardware Error\]: PROCESSOR \S+ TIME (\d{1,12}) /;
 
 function anchorOf(m: KernelMessage): { wall: Date; why: string } | undefined {
-  if (m.wallTime) return { wall: m.wallTime, why: `${m.source.backend} time of ${m.source.path}` };
+  if (validDate(m.wallTime)) return { wall: m.wallTime!, why: `${m.source.backend} time of ${m.source.path}` };
   const t = m.text.includes('[Hardware Error]: PROCESSOR ') ? MCE_TIME.exec(m.text) : null;
-  if (t) return { wall: new Date(Number(t[1]) * 1000), why: 'machine-check TIME in the log' };
+  const wall = t ? dateAt(Number(t[1]) * 1000) : undefined;
+  if (wall) return { wall, why: 'machine-check TIME in the log' };
   return undefined;
 }
 
@@ -30,12 +32,15 @@ export function findClock(boot: Boot): void {
 
 export function wallAt(boot: Boot, tsNs: bigint | undefined): Date | undefined {
   if (!boot.clock || tsNs === undefined) return undefined;
-  return new Date(boot.clock.wall.getTime() + Number((tsNs - boot.clock.tsNs) / 1_000_000n));
+  // A kernel time far from the anchor's (a damaged line) maps to no date rather than an invalid one.
+  return dateAt(boot.clock.wall.getTime() + Number((tsNs - boot.clock.tsNs) / 1_000_000n));
 }
 
 /** Wall-clock span of a boot's log, when it has a clock. */
 export function wallSpan(boot: Boot): { start: Date; end: Date } | undefined {
   const timed = boot.messages.filter((m) => m.tsNs !== undefined);
   if (!boot.clock || timed.length === 0) return undefined;
-  return { start: wallAt(boot, timed[0]!.tsNs)!, end: wallAt(boot, timed[timed.length - 1]!.tsNs)! };
+  const start = wallAt(boot, timed[0]!.tsNs);
+  const end = wallAt(boot, timed[timed.length - 1]!.tsNs);
+  return start && end ? { start, end } : undefined;
 }

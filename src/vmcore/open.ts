@@ -5,6 +5,7 @@ import { FormatError } from '../util/errors.js';
 import { isElfCore, readElfCore } from './elf.js';
 import { FlatSource, isFlattened } from './flat.js';
 import { isKdump, readKdump } from './kdump.js';
+import { dateAt } from '../util/time.js';
 import { parseVmcoreinfo, type NoteFacts } from './notes.js';
 import { FileSource, type ByteSource } from './source.js';
 import { isGzip, spill, spillGunzip, type Spilled } from './spill.js';
@@ -77,7 +78,8 @@ async function openInner(path: string, file: FileSource, head: Uint8Array, opts:
     const format: DumpFormat = k.notes.qemu ? 'qemu-kdump' : flattened ? 'flattened' : 'kdump';
     const info = finish(path, format, arch, k.notes, k.phys, problems);
     info.release ??= k.header.release || undefined;
-    if (!info.crashTime && k.header.timestamp > 0n) info.crashTime = new Date(Number(k.header.timestamp) * 1000);
+    const stamp = k.header.timestamp > 0n ? dateAt(Number(k.header.timestamp) * 1000) : undefined;
+    if (!info.crashTime && stamp) info.crashTime = stamp;
     return info;
   }
   throw new FormatError(path, 0, 'not a vmcore (no ELF core, kdump, flattened or gzip signature)');
@@ -92,7 +94,8 @@ function finish(path: string, format: DumpFormat, arch: string, notes: NoteFacts
     const rel = info.vmcoreinfo.get('OSRELEASE');
     if (rel) info.release = rel;
     const ct = Number(info.vmcoreinfo.get('CRASHTIME'));
-    if (Number.isFinite(ct) && ct > 0) info.crashTime = new Date(ct * 1000);
+    const crash = ct > 0 ? dateAt(ct * 1000) : undefined;
+    if (crash) info.crashTime = crash;
   }
   // A slim dump is one without memory; the reason note alone does not stop us reading
   // whatever memory the dump does carry (the log's pages, say).
