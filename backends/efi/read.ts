@@ -89,7 +89,7 @@ export async function readEfiPart(v: EfiVar, ctx: ReadContext): Promise<EfiPart 
   let bytes = data;
   if (v.name.compressed) {
     try {
-      bytes = inflateRecord(data, MAX_INFLATED_BYTES);
+      bytes = inflateRecord(data, MAX_INFLATED_BYTES, (p) => ctx.problem({ path: v.path, offset: EFIVARFS_ATTR_BYTES + p.offset, message: `compressed part (C): ${p.message}` }));
     } catch (err) {
       ctx.problem({ path: v.path, offset: EFIVARFS_ATTR_BYTES, message: `compressed part (C) could not be inflated: ${messageOf(err)}` });
       return undefined;

@@ -11,7 +11,7 @@ import { parseDmesgHeader, type DmesgHeader } from '../../src/pstore/header.js';
 import { messageOf } from '../../src/util/errors.js';
 import { MAX_INFLATED_BYTES, MAX_STORE_BYTES } from './layout.js';
 import { isQemuStore, qemuStoreRecords } from './qemu.js';
-import { inflateRecord } from '../../src/util/inflate.js';
+import { inflateRecord, PSTORE_INFLATE_RATIO } from '../../src/util/inflate.js';
 
 const ID = 'erst';
 const SIGNATURE = Buffer.from('CPER', 'latin1');
@@ -52,7 +52,9 @@ export function dmesgPart(record: CperRecord, section: CperSection, path: string
   let bytes = Buffer.from(section.bytes.buffer, section.bytes.byteOffset, section.bytes.byteLength);
   if (kind.compressed) {
     try {
-      bytes = inflateRecord(bytes, MAX_INFLATED_BYTES);
+      // The section is the record's whole buffer: it inflates to at most 3x that (util/inflate.ts).
+      bytes = inflateRecord(bytes, Math.min(MAX_INFLATED_BYTES, PSTORE_INFLATE_RATIO * Math.max(bytes.length, record.length)), (p) =>
+        ctx.problem({ path, offset: section.offset + p.offset, message: `compressed dmesg section: ${p.message}` }));
     } catch (err) {
       ctx.problem({ path, offset: section.offset, message: `compressed dmesg section could not be inflated: ${messageOf(err)}` });
       return undefined;

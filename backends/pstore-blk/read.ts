@@ -13,7 +13,7 @@ import { messageOf } from '../../src/util/errors.js';
 import { kmsgDumpReasonStr, layoutZones, PSTORE_KMSG_HEADER_MAGIC, pszBuffer, pszKmsgHeader, zoneKindOfSig, type PszParams, type Zone } from './layout.js';
 import { paramsFromOptions } from './params.js';
 import { scanZones } from './scan.js';
-import { inflateRecord } from '../../src/util/inflate.js';
+import { inflateRecord, PSTORE_INFLATE_RATIO, type InflateProblem } from '../../src/util/inflate.js';
 
 const ID = 'pstore-blk';
 /** The name pstore_blk registers (KBUILD_MODNAME); pstore files are <type>-pstore_blk-<id>. */
@@ -47,7 +47,9 @@ export interface PszRecord {
 /** Zone names as zone.c's messages give them. */
 const label = (z: Zone) => (z.kind === 'dmesg' ? 'kmsg' : z.kind);
 
-const inflate = (data: Uint8Array): Buffer => inflateRecord(data, MAX_INFLATED_BYTES);
+/** A record written to a zone of `zoneSize` bytes inflates to at most 3x that (util/inflate.ts). */
+const inflate = (data: Uint8Array, zoneSize: number, problem: (p: InflateProblem) => void): Buffer =>
+  inflateRecord(data, Math.min(MAX_INFLATED_BYTES, PSTORE_INFLATE_RATIO * zoneSize), problem);
 
 /** Zone headers of the image where a layout puts a zone of that kind. */
 async function matchingZones(f: InputFile, zones: readonly Zone[]): Promise<number> {
@@ -107,7 +109,7 @@ function kmsgRecord(raw: Uint8Array, zone: Zone, path: string, ctx: ReadContext)
   const base = { zone, name, ...(time ? { time } : {}), reason, counter: h.counter };
   if (h.compressed) {
     try {
-      body = inflate(body);
+      body = inflate(body, zone.size, (p) => ctx.problem({ path, offset: zone.offset + dataAt + p.offset, message: `kmsg zone ${zone.index}: ${p.message}` }));
     } catch (err) {
       ctx.problem({ path, offset: zone.offset + dataAt, message: `kmsg zone ${zone.index}: compressed record cannot be inflated: ${messageOf(err)}` });
       return undefined;

@@ -25,8 +25,16 @@ export function parsePstoreName(name: string): PstoreName | undefined {
 
 /** The largest record any pstore backend writes is far below this. */
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
-/** Cap on inflated output, against a deflate bomb. */
+/** Cap on one record's inflated output, against a deflate bomb. */
 export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+/**
+ * The buffer a `.enc.z` record was written to is unknown here (the kernel could not
+ * inflate it itself, or it would have shown it inflated), but at least this big: a record
+ * inflates to at most 3x its buffer (util/inflate.ts), taken as its compressed size or this.
+ */
+export const ENC_Z_MIN_BUFFER = 1024 * 1024;
+/** Inflated bytes of all `.enc.z` records of one directory together. */
+export const ENC_Z_BUDGET = 64 * 1024 * 1024;
 /** Files in one pstore directory. */
 export const MAX_ENTRIES = 100_000;
 

@@ -12,8 +12,8 @@ import { isPstoreMount } from '../../src/pstore/mount.js';
 import { parseStructMce } from '../../src/mce/struct.js';
 import { parseDmesgHeader } from '../../src/pstore/header.js';
 import { messageOf } from '../../src/util/errors.js';
-import { inflateRecord } from '../../src/util/inflate.js';
-import { ECC_NOTE, MAX_ENTRIES, MAX_INFLATED_BYTES, MAX_RECORD_BYTES, efiIdTime, parsePstoreName, type PstoreName } from './layout.js';
+import { inflateRecord, PSTORE_INFLATE_RATIO } from '../../src/util/inflate.js';
+import { ECC_NOTE, ENC_Z_BUDGET, ENC_Z_MIN_BUFFER, MAX_ENTRIES, MAX_INFLATED_BYTES, MAX_RECORD_BYTES, efiIdTime, parsePstoreName, type PstoreName } from './layout.js';
 
 const ID = 'pstore';
 /** Files an archive or a copy keeps beside the records; not records, not problems. */
@@ -101,13 +101,20 @@ async function listRecords(path: string, ctx: ReadContext): Promise<RecordFile[]
   return out;
 }
 
-async function recordBytes(f: RecordFile, ctx: ReadContext): Promise<Buffer | undefined> {
+async function recordBytes(f: RecordFile, ctx: ReadContext, budget: { left: number }): Promise<Buffer | undefined> {
   const raw = await readSmallOrReport(f.path, MAX_RECORD_BYTES, ctx);
   if (!raw) return undefined;
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   if (!f.name.compressed) return buf;
+  if (budget.left <= 0) {
+    ctx.problem({ path: f.path, offset: 0, message: `compressed record (.enc.z) not inflated: the directory's inflate budget (${ENC_Z_BUDGET} bytes) is spent` });
+    return undefined;
+  }
   try {
-    return inflateRecord(buf, MAX_INFLATED_BYTES);
+    const cap = Math.min(MAX_INFLATED_BYTES, budget.left, PSTORE_INFLATE_RATIO * Math.max(buf.length, ENC_Z_MIN_BUFFER));
+    const out = inflateRecord(buf, cap, (p) => ctx.problem({ path: f.path, offset: p.offset, message: `compressed record (.enc.z): ${p.message}` }));
+    budget.left -= out.length;
+    return out;
   } catch (err) {
     ctx.problem({ path: f.path, offset: 0, message: `compressed record (.enc.z) could not be inflated: ${messageOf(err)}` });
     return undefined;
@@ -140,8 +147,9 @@ function dumpPart(f: RecordFile, bytes: Buffer, ctx: ReadContext): DumpPart {
 export async function* readPstore(path: string, ctx: ReadContext): AsyncGenerator<Yielded> {
   const files = await listRecords(path, ctx);
   const parts: DumpPart[] = [];
+  const budget = { left: ENC_Z_BUDGET };
   for (const f of files) {
-    const bytes = await recordBytes(f, ctx);
+    const bytes = await recordBytes(f, ctx, budget);
     if (!bytes) continue;
     const source = { backend: ID, path: f.path, offset: 0, id: `${f.name.type}-${f.name.backend}-${f.name.id}` };
     switch (f.name.type) {

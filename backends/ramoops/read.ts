@@ -12,7 +12,7 @@ import { givenParams, paramsFromOptions } from './params.js';
 import { detectEcc, scanZones, zoneSigKind } from './scan.js';
 import { eccNotice, readZone } from './zone.js';
 import { layoutZones } from './layout.js';
-import { inflateRecord } from '../../src/util/inflate.js';
+import { inflateRecord, PSTORE_INFLATE_RATIO, type InflateProblem } from '../../src/util/inflate.js';
 
 /** Largest zone read into memory, and largest decompressed dmesg record. */
 const MAX_ZONE_BYTES = 64 << 20;
@@ -33,7 +33,9 @@ export interface RamoopsRecord {
   compressed: boolean;
 }
 
-const inflate = (data: Uint8Array): Buffer => inflateRecord(data, MAX_INFLATED_BYTES);
+/** A record written to a zone of `zoneSize` bytes inflates to at most 3x that (util/inflate.ts). */
+const inflate = (data: Uint8Array, zoneSize: number, problem: (p: InflateProblem) => void): Buffer =>
+  inflateRecord(data, Math.min(MAX_INFLATED_BYTES, PSTORE_INFLATE_RATIO * zoneSize), problem);
 
 async function zonesOf(f: InputFile, ctx: ReadContext): Promise<{ zones: Zone[]; ecc?: EccInfo }> {
   const params = paramsFromOptions(ctx.options, f.size);
@@ -93,7 +95,7 @@ export async function* readRegion(path: string, ctx: ReadContext): AsyncGenerato
       let text: Uint8Array = z.data.subarray(hdr.length);
       if (hdr.compressed) {
         try {
-          text = inflate(text);
+          text = inflate(text, zone.size, (p) => ctx.problem({ path, offset: dataOffset + hdr.length + p.offset, message: `dmesg zone ${zone.index}: ${p.message}` }));
         } catch (err) {
           ctx.problem({ path, offset: dataOffset + hdr.length, message: `dmesg zone ${zone.index}: cannot decompress: ${(err as Error).message}` });
           continue;
