@@ -22,7 +22,12 @@ export const efi: Backend = {
   id: 'efi',
   summary: 'efivarfs dump-type0-* variables written by efi-pstore (all name generations, compressed or plain parts)',
   probe(p) {
-    if (p.isDirectory) return p.entries.some((e) => parseEfiDumpName(e) !== undefined) ? 0.9 : 0;
+    // By the share of entries that are efi-pstore variables: one stray name in a pstore copy
+    // must not make the folder efivarfs and lose the records beside it.
+    if (p.isDirectory) {
+      const dumps = p.entries.filter((e) => parseEfiDumpName(e) !== undefined).length;
+      return dumps === 0 ? 0 : 0.9 * (dumps / p.entries.length);
+    }
     return fileLooksLikeDump(p) ? 0.9 : 0;
   },
   read: lazyRead(async () => (await import('./read.js')).readEfi),

@@ -9,7 +9,7 @@ export const mcelog: Backend = {
     if (p.isDirectory || p.head.length === 0) return 0;
     const head = headText(p);
     if (head.includes(DISCLAIMER) && /\bSTATUS [0-9a-f]+ MCGSTATUS [0-9a-f]+/i.test(head)) return 0.9;
-    return /^(?:.*mcelog(?:\[\d+\])?: )?CPU \d+ BANK \d+/m.test(head) && /\bSTATUS [0-9a-f]+ MCGSTATUS /i.test(head) ? 0.85 : 0;
+    return /^(?:.*mcelog(?:\[\d+\])?: )?CPU \d+ (?:BANK \d+|\d+ \w|THERMAL EVENT)/m.test(head) && /\bSTATUS [0-9a-f]+ MCGSTATUS /i.test(head) ? 0.85 : 0;
   },
   read: lazyRead(async () => (await import('./read.js')).readMcelog),
 };

@@ -4,17 +4,10 @@
 // architectural error code plus a 5-bit extended code (drivers/edac/mce_amd.c).
 import { field, hex4 } from './bits.js';
 import { decodeMcacod, type ErrorCode } from './intel.js';
-import { ipidType, smcaType } from './amd-smca.js';
+import { ipidType, smcaErrorText, smcaType, umcLocation } from './amd-smca.js';
+import { cpuFamily } from './cpuid.js';
 
-/** CPUID(1).EAX family, with the extended family added for family 0Fh. */
-export function cpuFamily(cpuid: number): number {
-  const base = (cpuid >>> 8) & 0xf;
-  return base === 0xf ? base + ((cpuid >>> 20) & 0xff) : base;
-}
-
-export function cpuModel(cpuid: number): number {
-  return ((cpuid >>> 12) & 0xf0) | ((cpuid >>> 4) & 0xf);
-}
+export { cpuFamily, cpuModel } from './cpuid.js';
 
 const F10H_NB = ['HT link data error', 'Protocol error (link, L3, probe filter, etc.)', 'Parity error in NB-internal arrays', 'Link Retry due to IO link transmission error', 'L3 ECC data cache error', 'ECC error in L3 cache tag', 'L3 LRU parity bits error', 'ECC Error in the Probe Filter directory'];
 const NB: Record<number, string> = {
@@ -32,16 +25,16 @@ function legacyBankName(bank: number, family: number | undefined): string {
   return ['Data Cache', 'Instruction Cache', f15 ? 'Combined Unit' : 'Bus Unit', 'Load Store', 'Northbridge', f15 ? 'Execution Unit' : 'FIROB', 'Floating Point Unit'][bank] ?? `Bank ${bank}`;
 }
 
-function decodeSmca(status: bigint, ipid: bigint): ErrorCode {
+function decodeSmca(status: bigint, ipid: bigint, cpuid: number | undefined, synd: bigint | undefined): ErrorCode {
   const xec = field(status, 16, 6);
-  const t = smcaType(ipid);
+  const t = smcaType(ipid, cpuid);
   if (!t) {
     const { hwid, mcatype } = ipidType(ipid);
     const arch = decodeMcacod(field(status, 0, 16));
     return { errorClass: arch.errorClass, text: `Unknown SMCA bank type (HWID 0x${hwid.toString(16)}, McaType 0x${mcatype.toString(16)}): extended error code ${xec}; ${arch.text}` };
   }
-  const what = t.errors?.[xec] ?? `extended error code ${xec}`;
-  return { errorClass: t.errorClass, text: `${t.name} error: ${what}` };
+  const where = xec === 0 ? umcLocation(t, ipid, synd, cpuid) : undefined;
+  return { errorClass: t.errorClass, text: `${t.name} error: ${smcaErrorText(t, xec)}${where ? ` (${where})` : ''}` };
 }
 
 function decodeLegacy(bank: number, status: bigint, family: number | undefined): ErrorCode {
@@ -57,8 +50,8 @@ function decodeLegacy(bank: number, status: bigint, family: number | undefined):
 }
 
 /** The error an AMD (or Hygon) bank reports, by IPID when the CPU has Scalable MCA. */
-export function decodeAmd(bank: number, status: bigint, ipid: bigint | undefined, cpuid: number | undefined): ErrorCode {
+export function decodeAmd(bank: number, status: bigint, ipid: bigint | undefined, cpuid: number | undefined, synd?: bigint): ErrorCode {
   const family = cpuid === undefined ? undefined : cpuFamily(cpuid);
-  if (ipid !== undefined && ipid !== 0n) return decodeSmca(status, ipid);
+  if (ipid !== undefined && ipid !== 0n) return decodeSmca(status, ipid, cpuid, synd);
   return decodeLegacy(bank, status, family);
 }

@@ -7,7 +7,7 @@ import { decodeAmd } from './amd.js';
 import { contextOf, gradeAmd, gradeIntel, toSeverity, type Grade, type GradeInput } from './severity.js';
 
 export interface DecodeOptions {
-  /** MCG_CAP, when the source recorded it (rasdaemon, struct mce): decides SER_P. */
+  /** MCG_CAP, overriding the record's own mcgCap: decides SER_P. */
   mcgCap?: bigint;
 }
 
@@ -71,11 +71,14 @@ function addressWords(mc: MachineCheck, vendor: Vendor, code: ErrorCode): string
   return `${a} (${m.mode}, LSB ${m.lsb})`;
 }
 
+/** MCG_CAP.SER_P; a record without MCG_CAP (kernel log text, old struct mce) is taken as SER. */
+const serOf = (mcgCap: bigint | undefined): boolean => mcgCap === undefined || bit(mcgCap, MCG_CAP_SER_P);
+
 function gradeInput(mc: MachineCheck, opts: DecodeOptions): GradeInput {
   const mcg = mc.mcgStatus ?? 0n;
   return {
     status: mc.status, mcgStatus: mcg, bank: mc.bank,
-    ser: opts.mcgCap === undefined ? true : bit(opts.mcgCap, MCG_CAP_SER_P),
+    ser: serOf(opts.mcgCap ?? mc.mcgCap),
     // A record says it was logged in the #MC handler by MCG_STATUS.MCIP, so severity.c's
     // "MCIP not set in MCA handler" can never match a record read after the fact.
     exception: mc.mcgStatus !== undefined && bit(mcg, 2),
@@ -105,7 +108,7 @@ export function mceDetails(mc: MachineCheck, opts: DecodeOptions = {}): MceDetai
   const vendor = vendorOf(mc);
   const input = gradeInput(mc, opts);
   const smca = mc.ipid !== undefined && mc.ipid !== 0n;
-  const code = vendor === 'amd' ? decodeAmd(mc.bank, mc.status, mc.ipid, mc.cpuid) : decodeMcacod(mcacod(mc.status));
+  const code = vendor === 'amd' ? decodeAmd(mc.bank, mc.status, mc.ipid, mc.cpuid, mc.synd) : decodeMcacod(mcacod(mc.status));
   const grade = vendor === 'amd' ? gradeAmd(input, smca) : gradeIntel(input);
   const d: MceDetails = { vendor, code, grade, flags: statusWords(mc.status, vendor) };
   const a = addressWords(mc, vendor, code);

@@ -3,7 +3,7 @@
 // context, deferred. The kernel levels map onto the report's Severity union.
 import type { Severity } from '../model/index.js';
 import { MCG, MCI, bit } from './bits.js';
-import { cpuFamily, cpuModel } from './amd.js';
+import { cpuFamily, cpuModel } from './cpuid.js';
 
 export type KernelLevel = 'NO' | 'KEEP' | 'SOME' | 'DEFERRED' | 'UCNA' | 'AO' | 'UC' | 'AR' | 'PANIC';
 const RANK: Record<KernelLevel, number> = { NO: 0, DEFERRED: 1, UCNA: 1, KEEP: 2, SOME: 3, AO: 4, UC: 5, AR: 6, PANIC: 7 };
@@ -15,7 +15,11 @@ export interface GradeInput {
   status: bigint;
   mcgStatus: bigint;
   bank: number;
-  /** MCG_CAP.SER_P: software error recovery; assumed on for Intel when not recorded. */
+  /**
+   * MCG_CAP.SER_P: software error recovery. Without it (CPUs before Nehalem-EX, many
+   * desktops) the S/AR rules are skipped: UC grades "Uncorrected", UC+OVER "Overflowed
+   * uncorrected" (PANIC), and any UC in the kernel panics. Assumed on when not recorded.
+   */
   ser: boolean;
   /** Graded in the #MC handler (MCG_STATUS.MCIP set), not by the poller. */
   exception: boolean;
@@ -32,7 +36,7 @@ const RIPV = b(MCG.RIPV), EIPV = b(MCG.EIPV), MCIP = b(MCG.MCIP);
 
 interface Rule {
   sev: KernelLevel; msg: string; mask: bigint; result: bigint;
-  mcgmask?: bigint; mcgres?: bigint; ser?: boolean; excp?: boolean; context?: 'user' | 'kernel';
+  mcgmask?: bigint; mcgres?: bigint; ser?: boolean; excp?: boolean; context?: 'user' | 'kernel' | 'not recorded';
   model?: number; minStepping?: number; banks?: [number, number];
 }
 
@@ -57,6 +61,11 @@ const RULES: readonly Rule[] = [
   { sev: 'AR', msg: 'Action required: instruction fetch error in a user process', mask: OVER | UC_SAR | ADDR | MCACOD, result: UC_SAR | ADDR | INSTR, ser: true, context: 'user' },
   { sev: 'PANIC', msg: 'Data load in unrecoverable area of kernel', mask: OVER | UC_SAR | ADDR | MCACOD, result: UC_SAR | ADDR | DATA, ser: true, context: 'kernel' },
   { sev: 'PANIC', msg: 'Instruction fetch error in kernel', mask: OVER | UC_SAR | ADDR | MCACOD, result: UC_SAR | ADDR | INSTR, ser: true, context: 'kernel' },
+  // Not in severity.c: a record without MCG_STATUS.MCIP or a user IP does not say where the
+  // #MC hit (the kernel always knows). A known AR code still grades by its code: AR, the
+  // user-process outcome; in the kernel the same record panics (the two rules above).
+  { sev: 'AR', msg: 'Action required: data load error (context not recorded: a user process is killed, the kernel panics)', mask: OVER | UC_SAR | ADDR | MCACOD, result: UC_SAR | ADDR | DATA, ser: true, context: 'not recorded' },
+  { sev: 'AR', msg: 'Action required: instruction fetch error (context not recorded: a user process is killed, the kernel panics)', mask: OVER | UC_SAR | ADDR | MCACOD, result: UC_SAR | ADDR | INSTR, ser: true, context: 'not recorded' },
   { sev: 'PANIC', msg: 'Action required: unknown MCACOD', mask: OVER | UC_SAR, result: UC_SAR, ser: true },
   { sev: 'SOME', msg: 'Action optional: unknown MCACOD', mask: OVER | UC_SAR, result: UC_S, ser: true },
   { sev: 'SOME', msg: 'Action optional with lost events', mask: OVER | UC_SAR, result: OVER | UC_S, ser: true },
@@ -77,7 +86,7 @@ export function gradeIntel(g: GradeInput): Grade {
     if (r.mcgmask !== undefined && (g.mcgStatus & r.mcgmask) !== r.mcgres) continue;
     if (r.ser !== undefined && r.ser !== g.ser) continue;
     // An unknown context matches neither a user nor a kernel rule.
-    if (r.context && g.context !== r.context) continue;
+    if (r.context && (g.context ?? 'not recorded') !== r.context) continue;
     // The exception-context rules grade the #MC as a whole; a corrected bank record
     // logged during one stays corrected (mcelog and rasdaemon say so too).
     if (r.excp && (!g.exception || (g.status & UC) === 0n)) continue;

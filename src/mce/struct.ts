@@ -68,6 +68,7 @@ export function parseStructMce(bytes: Uint8Array, source: SourceRef): MachineChe
   const vendor = VENDORS[m.cpuvendor];
   if (vendor) mc.cpuVendor = vendor;
   if (m.time !== 0n && m.time < 1n << 40n) mc.time = new Date(Number(m.time) * 1000);
+  if (has('mcgcap', 8) && m.mcgcap !== 0n) mc.mcgCap = m.mcgcap;
   if (has('synd', 8) && m.synd !== 0n) mc.synd = m.synd;
   if (has('ipid', 8) && m.ipid !== 0n) mc.ipid = m.ipid;
   if (has('microcode', 4)) mc.microcode = m.microcode;

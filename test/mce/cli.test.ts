@@ -28,7 +28,7 @@ describe('crashlog mce decode', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       bank: 15, status: '0x9c2040000000011b', ipid: '0x9600050f00', severity: 'corrected', errorClass: 'memory-controller',
-      summary: 'Unified Memory Controller error: DRAM ECC error; corrected; address register valid, value not recorded; severity corrected (kernel: Corrected error)',
+      summary: 'Unified Memory Controller error: DRAM ECC error (UMC channel 0); corrected; address register valid, value not recorded; severity corrected (kernel: Corrected error)',
     });
   });
 

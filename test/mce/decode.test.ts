@@ -24,8 +24,23 @@ describe('Intel architectural error codes (SDM tables 16-7..16-12)', () => {
     [0x0135, 'cache', 'Data cache level 1 data read error'],
     [0x0150, 'cache', 'Instruction cache level 0 instruction fetch error'],
     [0x017a, 'cache', 'Generic cache level 2 eviction error'],
-    [0x118a, 'cache', 'Generic cache level 2 snoop error'],
-    [0x119a, 'cache', 'Generic cache level 2 reserved request 9 error'],
+    [0x118a, 'cache', 'Generic cache level 2 snoop error (corrected error filtering: some unreported errors in the same region)'],
+    [0x119a, 'cache', 'Generic cache level 2 reserved request 9 error (corrected error filtering: some unreported errors in the same region)'],
+    // Bit 12 (F) masked first, as severity.c (MCACOD 0xefff), mcelog and rasdaemon do.
+    [0x1005, 'internal-parity', 'Internal parity error (corrected error filtering: some unreported errors in the same region)'],
+    [0x1402, 'internal', 'Internal unclassified error 0x0402 (corrected error filtering: some unreported errors in the same region)'],
+    [0x1e0b, 'io', 'Generic I/O error (corrected error filtering: some unreported errors in the same region)'],
+    [0x109f, 'memory-controller', 'Memory controller read error, channel 15 (unspecified) (corrected error filtering: some unreported errors in the same region)'],
+    // 0000 0010 1MMM CCCC: extended memory (memory as cache), SDM table 16-8.
+    [0x0280, 'memory-controller', 'Extended memory (memory as cache) controller generic error, channel 0'],
+    [0x02a3, 'memory-controller', 'Extended memory (memory as cache) controller write error, channel 3'],
+    [0x12ff, 'memory-controller', 'Extended memory (memory as cache) controller reserved transaction 7 error, channel 15 (unspecified) (corrected error filtering: some unreported errors in the same region)'],
+    // Neither simple nor compound: unknown, as mcelog's decode_mca says.
+    [0x0007, 'unknown', 'Unknown error code 0x0007'],
+    [0x0020, 'unknown', 'Unknown error code 0x0020'],
+    [0x0200, 'unknown', 'Unknown error code 0x0200'],
+    [0x0300, 'unknown', 'Unknown error code 0x0300'],
+    [0x2000, 'reserved', 'Reserved error code 0x2000'],
     [0x009f, 'memory-controller', 'Memory controller read error, channel 15 (unspecified)'],
     [0x00c1, 'memory-controller', 'Memory controller scrubbing error, channel 1'],
     [0x00b2, 'memory-controller', 'Memory controller address/command error, channel 2'],
@@ -66,6 +81,15 @@ describe('decodeMce: Intel', () => {
     expect(decodeMce(mce({ bank: 7, status: 0xa000000000000090n })).summary).toContain('severity uncorrected (kernel: Uncorrected no action required)');
     expect(decodeMce(mce({ bank: 4, status: 0xf000000000000150n, mcgStatus: 0n })).severity).toBe('uncorrected');
   });
+  it('a data load error with its code but no MCG_STATUS or IP grades by the code, not "unknown MCACOD"', () => {
+    const load = mce({ bank: 1, status: 0xbd80000000100134n, addr: 0x1234000n, misc: 0x86n });
+    expect(decodeMce(load).severity).toBe('action-required');
+    expect(decodeMce(load).summary).toContain('severity action-required (kernel: Action required: data load error (context not recorded: a user process is killed, the kernel panics))');
+    expect(decodeMce({ ...load, status: 0xbd80000000101134n }).summary).toContain('(kernel: Action required: data load error (context not recorded');
+    expect(decodeMce({ ...load, status: 0xbd80000000100150n }).summary).toContain('(kernel: Action required: instruction fetch error (context not recorded');
+    // A code that is not a known AR code is still "unknown MCACOD" (severity.c).
+    expect(decodeMce({ ...load, status: 0xbd8000000010009fn }).summary).toContain('severity fatal (kernel: Action required: unknown MCACOD)');
+  });
   it('the mcelog bug-report data cache error (STATUS bf80000000000124)', () => {
     expect(decodeMce(mce({ bank: 1, status: 0xbf80000000000124n, mcgStatus: 0n, addr: 0x1424bd400n, misc: 0x86n })).summary)
       .toBe('Data cache level 0 write error; uncorrected, processor context corrupt, signaled, action required; address 0x1424bd400 (physical, LSB 6); severity fatal (kernel: Processor context corrupt); MCG_STATUS none');
@@ -76,7 +100,7 @@ describe('decodeMce: AMD', () => {
   it('SMCA UMC DRAM ECC (IPID HWID 0x96, McaType 0)', () => {
     const d = decodeMce(mce({ bank: 15, status: 0xdc2040000000011bn, ipid: 0x9600050f00n, addr: 0x0c00000012345680n, misc: 0xd01a0ffe00000000n, cpuVendor: 'amd' }));
     expect(d.errorClass).toBe('memory-controller');
-    expect(d.summary).toBe('Unified Memory Controller error: DRAM ECC error; corrected, overflow (errors lost); address 0x12345680 (normalized, LSB 12); severity corrected (kernel: Corrected error)');
+    expect(d.summary).toBe('Unified Memory Controller error: DRAM ECC error (UMC channel 0); corrected, overflow (errors lost); address 0x12345680 (normalized, LSB 12); severity corrected (kernel: Corrected error)');
   });
   it('SMCA L3 and load-store, and an unknown bank type', () => {
     expect(decodeMce(mce({ bank: 7, status: 0x9820000000040150n, ipid: 0x700b020350000n })).summary.split(';')[0]).toBe('L3 Cache error: L3M Data ECC Error');
@@ -87,7 +111,7 @@ describe('decodeMce: AMD', () => {
   it('SMCA uncorrected in user space is action required; deferred is deferred', () => {
     expect(decodeMce(mce({ bank: 15, status: 0xbc20000000000000n, ipid: 0x9600050f00n, cpuVendor: 'amd', ip: 0x401000n, mcgStatus: 0x7n })).severity).toBe('action-required');
     expect(decodeMce(mce({ bank: 15, status: 0x9c00100000000000n, ipid: 0x9600050f00n, addr: 0n, cpuVendor: 'amd' })).summary)
-      .toContain('Unified Memory Controller error: DRAM ECC error; deferred; address 0x0 (normalized, LSB 0); severity deferred (kernel: Deferred error)');
+      .toContain('Unified Memory Controller error: DRAM ECC error (UMC channel 0); deferred; address 0x0 (normalized, LSB 0); severity deferred (kernel: Deferred error)');
   });
   it('legacy family 10h northbridge DRAM ECC (extended code 8)', () => {
     const d = decodeMce(mce({ bank: 4, status: 0x9c5a4000a0080a13n, cpuVendor: 'amd', cpuid: 0x00100f42, addr: 0x3c1d5400n }));

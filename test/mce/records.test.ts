@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
+import { Database } from 'node-sqlite3-wasm';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { parseEdacText, parseMceText } from '../../src/mce/text.js';
 import { parseStructMce, STRUCT_MCE } from '../../src/mce/struct.js';
@@ -133,7 +133,7 @@ describe('rasdaemon backend', () => {
     buildRasdaemonDb(p, [{ bank: 15, status: 0xdc2040000000011bn, cpuvendor: 2 }]);
     const db = new Database(p);
     db.exec('ALTER TABLE mce_record ADD COLUMN synd INTEGER; ALTER TABLE mce_record ADD COLUMN ipid INTEGER; ALTER TABLE mce_record ADD COLUMN microcode INTEGER');
-    db.prepare('UPDATE mce_record SET synd = ?, ipid = ?, microcode = ?').run(0x4d000000n, 0x9600050f00n, 0x8301055);
+    db.prepare('UPDATE mce_record SET synd = ?, ipid = ?, microcode = ?').run([0x4d000000n, 0x9600050f00n, 0x8301055]);
     db.close();
     const { records } = await readWith('rasdaemon', p);
     expect(mces(records)).toMatchObject([{ bank: 15, synd: 0x4d000000n, ipid: 0x9600050f00n, microcode: 0x8301055, cpuVendor: 'amd' }]);

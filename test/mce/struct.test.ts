@@ -30,7 +30,18 @@ describe('struct mce by record length', () => {
     expect({ synd: mc.synd, ipid: mc.ipid, microcode: mc.microcode }).toEqual({ synd: undefined, ipid: undefined, microcode: undefined, ...newer });
     // The IPID names the SMCA bank; without it (an older kernel) the legacy bank table is
     // used, and MCACOD 0x011b reads TT=generic, LL=generic, RRRR=read (SDM table 16-10).
-    expect(decodeMce(mc).summary.split(';')[0]).toBe('ipid' in newer ? 'Unified Memory Controller error: DRAM ECC error' : 'Bank 15 error: Generic cache generic level read error');
+    expect(decodeMce(mc).summary.split(';')[0]).toBe('ipid' in newer ? 'Unified Memory Controller error: DRAM ECC error (UMC channel 0, chip select 0)' : 'Bank 15 error: Generic cache generic level read error');
+  });
+
+  it('MCG_CAP (mcgcap, from 88 bytes on) is kept and decides SER: without SER_P a UC in the kernel panics', () => {
+    const bytes = structMce({ bank: 1, status: 0xb000000000000150n, mcgstatus: 0x5n, cpu: 0 });
+    expect(parseStructMce(bytes.subarray(0, 80), { backend: 'pstore', path: 'old' }).mcgCap).toBeUndefined();
+    bytes.writeBigUInt64LE(0xc09n, STRUCT_MCE.offsets.mcgcap);
+    const noSer = parseStructMce(bytes.subarray(0, 88), { backend: 'pstore', path: 'mce' });
+    expect(noSer.mcgCap).toBe(0xc09n);
+    expect(decodeMce(noSer).summary).toContain('severity fatal (kernel: Uncorrected (in kernel))');
+    bytes.writeBigUInt64LE(0x1000c09n, STRUCT_MCE.offsets.mcgcap);
+    expect(decodeMce(parseStructMce(bytes, { backend: 'pstore', path: 'mce' })).summary).toContain('severity uncorrected (kernel: Uncorrected no action required)');
   });
 
   it('shorter than the oldest layout is a FormatError naming the file and offset', () => {
