@@ -5,10 +5,15 @@ import { decodeMce, mceDetails } from '../mce/decode.js';
 import { hex, hex4, mcgFlags, mscod } from '../mce/bits.js';
 import { toSeverity } from '../mce/severity.js';
 import { ApplicationError } from '../util/errors.js';
+import { readTimeline } from '../analyze.js';
+import { listErrors, summarize } from '../mce/list.js';
+import { addInputOptions, parseReadOptions } from './options.js';
+import { formatSource } from '../report/source.js';
+import { escapeControl } from '../util/escape.js';
 
 interface DecodeOpts {
   status?: string; bank?: string; addr?: string; misc?: string; mcgStatus?: string;
-  ipid?: string; synd?: string; ip?: string; vendor?: string; cpuid?: string; json?: boolean;
+  ipid?: string; synd?: string; ip?: string; vendor?: string; cpuid?: string; mcgCap?: string; json?: boolean;
 }
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -34,6 +39,7 @@ export function machineCheckFromOptions(o: DecodeOpts): MachineCheck {
   if (o.addr !== undefined) mc.addr = parseRegister('addr', o.addr);
   if (o.misc !== undefined) mc.misc = parseRegister('misc', o.misc);
   if (o.mcgStatus !== undefined) mc.mcgStatus = parseRegister('mcg-status', o.mcgStatus);
+  if (o.mcgCap !== undefined) mc.mcgCap = parseRegister('mcg-cap', o.mcgCap);
   if (o.ipid !== undefined) mc.ipid = parseRegister('ipid', o.ipid);
   if (o.synd !== undefined) mc.synd = parseRegister('synd', o.synd);
   if (o.ip !== undefined) mc.ip = parseRegister('ip', o.ip);
@@ -58,8 +64,10 @@ export function renderDecode(mc: MachineCheck): string {
   rows.push(['Bits', d.flags.join(', ')]);
   rows.push(['Address', d.address?.replace(/^address /, '') ?? 'not valid (ADDRV clear)']);
   if (mc.mcgStatus !== undefined) rows.push(['MCG_STATUS', `${hex(mc.mcgStatus)} ${mcgFlags(mc.mcgStatus).join(' ') || '(none set)'}`]);
+  // MCG_CAP bit 24, MCG_SER_P (Intel SDM Vol. 3B 16.3.1.1): the kernel grades by it (severity.c).
+  if (mc.mcgCap !== undefined) rows.push(['MCG_CAP', `${hex(mc.mcgCap)} ${(mc.mcgCap >> 24n) & 1n ? 'SER_P (software error recovery)' : 'no SER_P: uncorrected errors are not recoverable'}`]);
   rows.push(['Severity', `${toSeverity(d.grade.level, mc.status)} (kernel grade ${d.grade.level}: ${d.grade.reason})`]);
-  const w = Math.max(...rows.map(([k]) => k.length));
+  const w = rows.reduce((n, [k]) => Math.max(n, k.length), 0);
   return `${rows.map(([k, v]) => `${`${k}:`.padEnd(w + 2)}${v}`).join('\n')}\n\n${decodeMce(mc).summary}\n`;
 }
 
@@ -78,6 +86,7 @@ export function register(program: Command, io: RunIO): void {
     .option('--ip <value>', 'the instruction pointer (RIP), for the kernel/user context')
     .option('--vendor <name>', 'intel | amd | hygon (default: amd when --ipid is given, else intel)')
     .option('--cpuid <value>', 'CPUID(1).EAX (family/model, e.g. 0x50654)')
+    .option('--mcg-cap <value>', 'MCG_CAP (bit 24 SER_P changes how the kernel grades uncorrected errors)')
     .option('--json', 'print the decoded record as JSON')
     .action((opts: DecodeOpts) => {
       const mc = machineCheckFromOptions(opts);
@@ -85,5 +94,37 @@ export function register(program: Command, io: RunIO): void {
         const { source: _source, ...decoded } = decodeMce(mc);
         io.stdout(`${JSON.stringify(decoded, null, 2)}\n`);
       } else io.stdout(renderDecode(mc));
+    });
+  addInputOptions(mce
+    .command('list')
+    .description('every machine-check and memory-error record in the inputs, decoded, one per line (as ras-mc-ctl --errors); --summary counts per DIMM, bank and CPU')
+    .argument('<inputs...>', 'files or directories of any kind crashlog reads')
+    .option('--summary', 'counts per DIMM, bank and CPU instead of the records')
+    .option('--json', 'one JSON object per record (or the summary as one object)'))
+    .action(async (inputs: string[], opts: { summary?: boolean; json?: boolean; as?: string; opt?: string[] }) => {
+      const t = await readTimeline(inputs, { ...(opts.as !== undefined && { as: opts.as }), options: parseReadOptions(opts.opt) });
+      if (t.inputs.every((i) => i.records === 0)) process.exitCode = 1;
+      for (const i of t.inputs) for (const p of i.problems) io.stderr(escapeControl(`crashlog: ${p.path}${p.offset !== undefined ? `+0x${p.offset.toString(16)}` : ''}: ${p.message}`) + '\n');
+      const l = listErrors(t.timeline);
+      if (opts.summary) {
+        const s = summarize(l);
+        if (opts.json) { io.stdout(`${JSON.stringify(s)}\n`); return; }
+        for (const [title, rows] of [['DIMM', s.dimms], ['bank', s.banks], ['CPU', s.cpus]] as const) {
+          if (!rows.length) continue;
+          io.stdout(`${title}s:\n`);
+          for (const r of rows) io.stdout(`  ${r.what}: ${r.corrected} corrected, ${r.uncorrected} uncorrected, ${r.fatal} fatal\n`);
+        }
+        return;
+      }
+      for (const { boot, mce: m, count } of l.mces) {
+        if (opts.json) { io.stdout(`${JSON.stringify({ ...m, kind: 'mce', boot, count })}\n`); continue; }
+        const where = [m.time, m.cpu !== undefined ? `CPU ${m.cpu}` : undefined, `bank ${m.bank}`].filter(Boolean).join(' ');
+        io.stdout(escapeControl(`${where}: ${m.severity}${count > 1 ? ` x${count}` : ''}: status ${m.status}${m.addr ? ` addr ${m.addr}` : ''}: ${m.summary}  <${formatSource(m.source)}>`) + '\n');
+      }
+      for (const { boot, error: e } of l.memory) {
+        if (opts.json) { io.stdout(`${JSON.stringify({ ...e, kind: 'memory', boot, physAddr: e.physAddr === undefined ? undefined : hex(e.physAddr), tsNs: e.tsNs?.toString() })}\n`); continue; }
+        const where = e.label ?? e.dimm ?? (e.card !== undefined ? `memory controller ${e.card}` : 'memory');
+        io.stdout(escapeControl(`${e.time?.toISOString() ?? ''}${e.time ? ' ' : ''}${where}: ${e.severity}${(e.count ?? 1) > 1 ? ` x${e.count}` : ''}${e.physAddr !== undefined ? ` at ${hex(e.physAddr)}` : ''}${e.detail ? ` ${e.detail}` : ''}  <${formatSource(e.source)}>`) + '\n');
+      }
     });
 }

@@ -37,7 +37,7 @@ function sameMce(a: MachineCheck, b: MachineCheck): boolean {
 
 /** Fill what `into` lacks from `from`; `into` keeps its own source, `from`'s goes to alsoIn. */
 function absorb(into: MachineCheck, from: MachineCheck): void {
-  for (const k of ['mcgStatus', 'addr', 'misc', 'synd', 'ipid', 'ip', 'tsc', 'cpu', 'socket', 'apicId', 'cpuVendor', 'cpuid', 'microcode', 'time', 'tsNs', 'boot', 'note'] as const) {
+  for (const k of ['mcgStatus', 'mcgCap', 'addr', 'misc', 'synd', 'ipid', 'ip', 'tsc', 'cpu', 'socket', 'apicId', 'cpuVendor', 'cpuid', 'microcode', 'time', 'tsNs', 'boot', 'note'] as const) {
     if (into[k] === undefined && from[k] !== undefined) (into as unknown as Record<string, unknown>)[k] = from[k];
   }
   (into.alsoIn ??= []).push(from.source, ...(from.alsoIn ?? []));
