@@ -2,12 +2,14 @@
 // A new format is one folder in backends/ plus one line here.
 import type { Backend } from '../src/backend.js';
 import { bert } from './bert/index.js';
+import { dmi } from './dmi/index.js';
 import { efi } from './efi/index.js';
 import { erst } from './erst/index.js';
 import { journal } from './journal/index.js';
 import { mcelog } from './mcelog/index.js';
 import { rasdaemon } from './rasdaemon/index.js';
 import { mtdoops } from './mtdoops/index.js';
+import { pcap } from './pcap/index.js';
 import { pstore } from './pstore/index.js';
 import { pstoreBlk } from './pstore-blk/index.js';
 import { ramoops } from './ramoops/index.js';
@@ -25,7 +27,9 @@ export const backends: Backend[] = [
   bert,
   rasdaemon,
   mcelog,
+  dmi,
   journal,
+  pcap,
   text,
 ];
 

@@ -25,9 +25,10 @@ function noteAvoided(inc: Incident, boot: Timeline['boots'][number]): void {
 
 export function correlate(timeline: Timeline, detectEvents: (msgs: readonly KernelMessage[]) => CrashEvent[]): Incident[] {
   const incidents: Incident[] = [];
-  const joinDimm = dimmJoiner(timeline);
+  const dimms = dimmJoiner(timeline);
   for (const boot of timeline.boots) {
     const f = bootFacts(boot, detectEvents);
+    dimms.see(f);
     const signs = hardwareSigns(f);
     const crashes = crashEvents(f.events);
     const last = crashes[crashes.length - 1];
@@ -36,7 +37,7 @@ export function correlate(timeline: Timeline, detectEvents: (msgs: readonly Kern
     const inc = isHardware(signs) && !softwareEnd ? hardwareIncident(f, signs) : (softwareIncident(f) ?? unknownIncident(f));
     if (!inc) continue;
     noteAvoided(inc, boot);
-    incidents.push(joinDimm(inc, f));
+    incidents.push(dimms.join(inc, f));
   }
   return incidents;
 }

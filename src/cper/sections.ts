@@ -1,7 +1,7 @@
 // CPER section bodies → records: struct mce (CPER_SECTION_TYPE_MCE, written by
 // arch/x86/kernel/cpu/mce/apei.c) and platform memory errors (cper_sec_mem_err,
 // printed by cper.c cper_print_mem). Dmesg sections are the ERST reader's business.
-import type { MachineCheck, MemoryError, SourceRef } from '../model/index.js';
+import type { MachineCheck, MemoryError, MemoryLocation, SourceRef } from '../model/index.js';
 import { parseStructMce } from '../mce/struct.js';
 import { Cursor } from '../util/cursor.js';
 import { FormatError } from '../util/errors.js';
@@ -36,8 +36,14 @@ export function parseMemError(bytes: Uint8Array, severity: CperSeverity, source:
   if (valid(MEM_VALID.COLUMN)) e.column = m.column;
   if (valid(MEM_VALID.RANK_NUMBER)) detail.push(`rank ${m.rank}`);
   if (valid(MEM_VALID.CHIP_ID)) detail.push(`chip ${m.extended >> MEM_EXT.CHIP_ID_SHIFT}`);
-  // The kernel names the DIMM from SMBIOS by this handle; without the tables, the handle is the name.
+  // The kernel names the DIMM from SMBIOS by this handle (cper_dimm_err_location: "DIMM
+  // location: <bank> <device>"); without the tables, the handle is the name.
   if (valid(MEM_VALID.MODULE_HANDLE)) e.dimm = `DMI handle 0x${m.mem_dev_handle.toString(16).padStart(4, '0')}`;
+  const where: MemoryLocation = {};
+  if (valid(MEM_VALID.MODULE_HANDLE)) where.dimmHandle = m.mem_dev_handle;
+  if (valid(MEM_VALID.CARD_HANDLE)) where.arrayHandle = m.mem_array_handle;
+  if (valid(MEM_VALID.DEVICE)) where.device = m.device;
+  if (Object.keys(where).length) e.where = where;
   if (detail.length) e.detail = detail.join(', ');
   return e;
 }

@@ -22,7 +22,8 @@ function add(boot: Boot, r: Placed): void {
   else if (r.kind === 'dump') {
     boot.dumps.push(r);
     if (r.release && !boot.release) boot.release = r.release;
-  } else boot.blobs.push(r);
+  } else if (r.kind === 'machine') (boot.machines ??= []).push(r);
+  else boot.blobs.push(r);
 }
 
 export function placeRecords(

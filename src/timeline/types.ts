@@ -1,5 +1,5 @@
 // The merged timeline: records from every source, split into boots, ordered, deduplicated.
-import type { BlobRecord, DumpNote, KernelMessage, MachineCheck, MemoryError, Problem } from '../model/index.js';
+import type { BlobRecord, DumpNote, KernelMessage, MachineCheck, MachineInfo, MemoryError, Problem } from '../model/index.js';
 
 export interface Boot {
   /** Journal boot id, or derived: "<release>@<first-source>#<n>". */
@@ -10,6 +10,8 @@ export interface Boot {
   memoryErrors: MemoryError[];
   dumps: DumpNote[];
   blobs: BlobRecord[];
+  /** SMBIOS tables read beside the boot's records (backends/dmi): the machine it ran on. */
+  machines?: MachineInfo[];
   /** Kernel release from the "Linux version" banner or a dump note. */
   release?: string;
   /** kernel time -> wall clock, when any record anchors it; `why` says which record. */

@@ -6,6 +6,7 @@ import { PagedMemory, type PageStore } from './memory.js';
 import { parseNotes, type NoteFacts } from './notes.js';
 import { dv, type ByteSource } from './source.js';
 import { PageUnavailable, type VirtMemory } from './types.js';
+import { SegmentIndex } from './segindex.js';
 
 const PT_LOAD = 1;
 const PT_NOTE = 4;
@@ -30,6 +31,9 @@ export async function readElfCore(src: ByteSource, problems: Problem[], avoid: b
   if (!isElfCore(h)) throw new FormatError(src.path, 0, 'not an ELF core file');
   const is64 = h[4] === 2;
   const le = h[5] !== 2;
+  // sizeof(Elf64_Ehdr) / sizeof(Elf32_Ehdr) (include/uapi/linux/elf.h)
+  const ehdr = is64 ? 64 : 52;
+  if (h.length < ehdr) throw new FormatError(src.path, h.length, `ELF header cut short: ${h.length} of its ${ehdr} bytes`);
   const v = dv(h);
   const arch = MACHINES[v.getUint16(18, le)] ?? `e_machine ${v.getUint16(18, le)}`;
   const phoff = is64 ? Number(v.getBigUint64(32, le)) : v.getUint32(28, le);
@@ -60,17 +64,22 @@ export async function readElfCore(src: ByteSource, problems: Problem[], avoid: b
   }
   const notes = parseNotes(Buffer.concat(noteParts), arch, le);
   const pageSize = pageSizeHint ?? 4096;
-  const byPaddr = [...segments].sort((a, b) => (a.paddr < b.paddr ? -1 : 1));
+  const byPaddr = new SegmentIndex(segments, (s) => ({ start: s.paddr, end: s.paddr + s.memsz }));
   const store: PageStore = {
-    has: (pfn) => findSeg(byPaddr, pfn * BigInt(pageSize), 'paddr') !== undefined,
+    has: (pfn) => byPaddr.find(pfn * BigInt(pageSize)) !== undefined,
     page: async (pfn) => {
       const pa = pfn * BigInt(pageSize);
       const out = new Uint8Array(pageSize);
       // A page may straddle segments or lie partly beyond p_filesz (zeros, as the kernel's memsz).
       let any = false;
       for (let d = 0; d < pageSize;) {
-        const s = findSeg(byPaddr, pa + BigInt(d), 'paddr');
-        if (!s) { d++; continue; }
+        const s = byPaddr.find(pa + BigInt(d));
+        if (!s) {
+          // Skip to the next segment's start, or past the page: never byte by byte.
+          const next = byPaddr.nextStart(pa + BigInt(d));
+          d = next === undefined || next >= pa + BigInt(pageSize) ? pageSize : Number(next - pa);
+          continue;
+        }
         any = true;
         const rel = pa + BigInt(d) - s.paddr;
         const n = Number(BigInt(Math.min(pageSize - d, Number(s.memsz - rel))));
@@ -87,11 +96,11 @@ export async function readElfCore(src: ByteSource, problems: Problem[], avoid: b
     },
   };
   const phys = new PagedMemory(pageSize, store, src, problems, avoid);
-  const mapped = segments.filter((s) => s.vaddr !== 0n && s.vaddr !== s.paddr);
-  const virt: VirtMemory | undefined = mapped.length ? {
-    toPhys: (va) => { const s = findSeg(mapped, va, 'vaddr'); return s ? s.paddr + (va - s.vaddr) : undefined; },
+  const mapped = new SegmentIndex(segments.filter((s) => s.vaddr !== 0n && s.vaddr !== s.paddr), (s) => ({ start: s.vaddr, end: s.vaddr + s.memsz }));
+  const virt: VirtMemory | undefined = mapped.size ? {
+    toPhys: (va) => { const s = mapped.find(va); return s ? s.paddr + (va - s.vaddr) : undefined; },
     read: async (va, len) => {
-      const s = findSeg(mapped, va, 'vaddr');
+      const s = mapped.find(va);
       if (!s || va + BigInt(len) > s.vaddr + s.memsz) throw new PageUnavailable(va, 'excluded', 'no PT_LOAD maps this virtual address');
       return phys.read(s.paddr + (va - s.vaddr), len);
     },
@@ -113,7 +122,3 @@ async function programHeaderCount(src: ByteSource, v: DataView, is64: boolean, l
   return dv(sh).getUint32(is64 ? 44 : 28, le);
 }
 
-function findSeg(segs: Segment[], a: bigint, key: 'paddr' | 'vaddr'): Segment | undefined {
-  for (const s of segs) if (a >= s[key] && a < s[key] + s.memsz) return s;
-  return undefined;
-}

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
+import { Database } from 'node-sqlite3-wasm';
 import { analyze } from '../../src/analyze.js';
 import { buildRasdaemonDb, type MceRow } from '../builders/rasdaemon.js';
 import { GROUP_SPAN_S } from '../../backends/rasdaemon/rows.js';
@@ -81,7 +81,7 @@ describe('a large rasdaemon database', () => {
     const a = await analyze([db, log]);
     const [inc] = a.incidents;
     expect(inc).toMatchObject({ cause: 'hardware', panic: 'Fatal machine check' });
-    expect(inc!.correctedBefore).toEqual([{ bank: 8, count: n, addr: '0x12345000', first: new Date(T0 * 1000).toISOString(), last: new Date((T0 + 40) * 1000).toISOString() }]);
+    expect(inc!.correctedBefore).toEqual([{ bank: 8, count: n, addr: '0x12345000', first: new Date(T0 * 1000).toISOString(), last: new Date((T0 + 40) * 1000).toISOString(), atFatalAddress: true }]);
     expect(inc!.evidence.find((e) => e.text.startsWith(`${n} corrected errors on bank 8`))?.source).toMatchObject({ backend: 'rasdaemon', id: 'mce_record#1' });
   });
 });
