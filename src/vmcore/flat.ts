@@ -19,6 +19,50 @@ export function isFlattened(head: Uint8Array): boolean {
   return head.length >= 16 && cstr(head, 0, 16) === 'makedumpfile';
 }
 
+/** Bytes searched for a sound record header after a damaged one. */
+const RESYNC_MAX = 64 << 20;
+const RESYNC_CHUNK = 1 << 20;
+
+/** A record header at `at` of `b` that could be one: an offset and a size in range, its data within the file. */
+function soundHeader(b: Uint8Array, at: number, filePos: number, fileSize: number): number | undefined {
+  if (at + 16 > b.length) return undefined;
+  const v = new DataView(b.buffer, b.byteOffset + at, 16);
+  const off = v.getBigInt64(0, false);
+  const n = v.getBigInt64(8, false);
+  if (off === -1n) return 0;
+  if (off < 0n || n <= 0n || n > BigInt(MAX_CHUNK) || off + n > BigInt(Number.MAX_SAFE_INTEGER) || filePos + 16 + Number(n) > fileSize) return undefined;
+  return 16 + Number(n);
+}
+
+/** Headers a candidate must chain through (or reach the end marker or the file's end) to
+ * be taken: data such as kdump page descriptors holds runs of 16 bytes that read as one. */
+const RESYNC_CHAIN = 16;
+
+async function chains(inner: ByteSource, at: number): Promise<boolean> {
+  for (let k = 0; k < RESYNC_CHAIN; k++) {
+    const h = await inner.read(at, 16);
+    if (h.length === 0) return true;
+    const step = soundHeader(h, 0, at, inner.size);
+    if (step === undefined) return false;
+    if (step === 0) return true;
+    at += step;
+  }
+  return true;
+}
+
+/** The first position from `from` holding a sound header that chains on (see RESYNC_CHAIN). */
+async function resync(inner: ByteSource, from: number): Promise<number | undefined> {
+  for (let base = from; base < inner.size && base - from < RESYNC_MAX; base += RESYNC_CHUNK) {
+    const b = await inner.read(base, RESYNC_CHUNK + 16);
+    for (let i = 0; i + 16 <= b.length && i < RESYNC_CHUNK; i++) {
+      const step = soundHeader(b, i, base + i, inner.size);
+      if (step === undefined || step === 0) continue;
+      if (await chains(inner, base + i)) return base + i;
+    }
+  }
+  return undefined;
+}
+
 export class FlatSource implements ByteSource {
   private maxLen = 0;
   private order: number[] = [];
@@ -56,8 +100,17 @@ export class FlatSource implements ByteSource {
       const off = v.getBigInt64(0, false);
       const n = v.getBigInt64(8, false);
       if (off === -1n) break;
-      if (off < 0n || n < 0n || n > BigInt(MAX_CHUNK) || off + n > BigInt(Number.MAX_SAFE_INTEGER)) throw new FormatError(inner.path, pos, `bad flattened record (offset ${off}, size ${n})`);
-      if (pos + 16 + Number(n) > inner.size) { problems.push({ path: inner.path, offset: pos, message: 'flattened record runs past the end of the file' }); break; }
+      if (off < 0n || n < 0n || n > BigInt(MAX_CHUNK) || off + n > BigInt(Number.MAX_SAFE_INTEGER) || pos + 16 + Number(n) > inner.size) {
+        // Damage stays local: find the next record whose header, and the one after it, are
+        // sound, and go on from there (the records after the damage still hold the log).
+        const next = await resync(inner, pos + 1);
+        problems.push({ path: inner.path, offset: pos, message: `bad flattened record header (offset ${off}, size ${n}); ${next === undefined ? 'no sound record after it' : `records read again from +0x${next.toString(16)}`}` });
+        if (next === undefined) break;
+        pos = next;
+        lastLen = 0;
+        win = new Uint8Array(0);
+        continue;
+      }
       dest.push(Number(off)); src.push(pos + 16); len.push(Number(n));
       size = Math.max(size, Number(off + n));
       pos += 16 + Number(n);
