@@ -32,7 +32,10 @@ export async function openDump(path: string, opts: OpenDumpOptions = {}): Promis
     let head = await f.read(0, 64);
     if (isGzip(head)) {
       await f.close();
-      spilled = await spillGunzip(real);
+      spilled = await spillGunzip(real, (inner) => {
+        const k = sniff(inner);
+        if (k === undefined || k === 'gzip') throw new FormatError(path, 0, 'the gzip stream holds no dump (no ELF core, kdump or flattened signature in its first bytes); nothing inflated to disk');
+      });
       f = await InputFile.open(spilled.path);
       head = await f.read(0, 64);
     }
