@@ -6,6 +6,7 @@ import { run as detect } from './detect.js';
 import { run as vmcore } from './vmcore.js';
 import { run as rawstores } from './rawstores.js';
 import { run as mce } from './mce.js';
+import { run as listen } from './listen.js';
 
 type Bench = { name: string; run: () => Promise<void> };
 
@@ -17,6 +18,7 @@ const benches: Bench[] = [
   { name: 'vmcore', run: vmcore },
   { name: 'rawstores', run: rawstores },
   { name: 'mce', run: mce },
+  { name: 'listen', run: listen },
 ];
 
 const only = process.argv.slice(2);
