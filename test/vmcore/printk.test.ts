@@ -92,6 +92,13 @@ describe('lockless printk_ringbuffer (5.10+)', () => {
   });
 });
 
+describe('a ring whose sizes lie (issue 16)', () => {
+  it('more descriptors than the kernel gives its text ring (one per 32 bytes) is refused before a slot is read', async () => {
+    const { info } = await ringMachine(records(4), 12, 12);
+    await expect(collect(readPrintkLog(info))).rejects.toThrow(/implausible ring sizes: 4096 descriptors for 4096 bytes of text/);
+  });
+});
+
 describe('struct printk_log records (3.5–5.9)', () => {
   const syms = { log_buf: 0xffffffffa3100000n, log_buf_len: 0xffffffffa3100008n, log_first_idx: 0xffffffffa3100010n, log_next_idx: 0xffffffffa3100018n };
   async function machine(recs: SynthRecord[], bufLen: number, start: number) {

@@ -15,6 +15,8 @@ const DESC_FINALIZED = 2n;
 const MAX_COUNT_BITS = 24;
 const MAX_DATA_BITS = 26;
 const LOG_CONT = 8;
+/** kernel/printk/printk_ringbuffer.h: average bytes per record, as a power of two. */
+const PRB_AVGBITS = 5;
 
 export async function* readRingbuffer(dump: DumpInfo, mem: VirtReader, prbSym: bigint, maxRecords: number): AsyncGenerator<LogItem> {
   const rb = await mem.u64(prbSym); // the pointer prb, not printk_rb_static (log_buf_len=)
@@ -28,6 +30,10 @@ export async function* readRingbuffer(dump: DumpInfo, mem: VirtReader, prbSym: b
   const sizeBits = await mem.u32(textRing + BigInt(off(dump, 'prb_data_ring.size_bits')));
   const data = await mem.u64(textRing + BigInt(off(dump, 'prb_data_ring.data')));
   if (countBits > MAX_COUNT_BITS || sizeBits > MAX_DATA_BITS) throw new PrintkError(`implausible ring sizes: count_bits ${countBits}, size_bits ${sizeBits}`);
+  // The kernel gives the ring one descriptor per 2^PRB_AVGBITS (32) bytes of text
+  // (kernel/printk/printk.c setup_log_buf: descs = log_buf_len >> PRB_AVGBITS; the static
+  // ring likewise): more descriptors than that is a lie that would cost a read per slot.
+  if (countBits > sizeBits - PRB_AVGBITS + 1) throw new PrintkError(`implausible ring sizes: ${2 ** countBits} descriptors for ${2 ** sizeBits} bytes of text (the kernel makes one per ${2 ** PRB_AVGBITS} bytes)`);
 
   const count = 1n << BigInt(countBits);
   const dataSize = 1 << sizeBits;
