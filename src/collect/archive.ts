@@ -4,14 +4,15 @@
 // folder fsync'd. Nothing is ever read or written through a symbolic link.
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
-import { DIR_MODE, errnoOf, fsyncAll, fsyncDir, mkdirPrivate, readNoFollow, realFs, writeDurable, writeTemp, type FsOps } from './fsops.js';
+import { errnoOf, fsyncAll, fsyncDir, mkdirPrivate, readNoFollow, realFs, writeDurable, writeNew, writeTemp, type FsOps } from './fsops.js';
+import { cleanLeftovers, MARKER, markerText, removeOwnFolder, STAGING, stagingName, type Leftover } from './leftovers.js';
 import { ENTRY_ID } from './names.js';
 import { MANIFEST, MAX_MANIFEST_BYTES, parseManifest, type Manifest } from './manifest.js';
-import { SOURCE_KINDS, type SourceRecord } from './sources.js';
+import { SOURCE_KINDS, type SourceNote, type SourceRecord } from './sources.js';
+import { openTrustedDir } from './trust.js';
 import { ApplicationError, messageOf } from '../util/errors.js';
 
 export const DEFAULT_ARCHIVE = '/var/lib/crashlog';
-const STAGING = '.tmp-';
 
 export interface ArchiveEntry {
   id: string;
@@ -22,7 +23,7 @@ export interface ArchiveEntry {
 export interface ArchiveScan {
   entries: ArchiveEntry[];
   /** Leftovers of a collector that was stopped: staging folders and temporary files. */
-  leftovers: string[];
+  leftovers: Leftover[];
   notes: string[];
 }
 
@@ -35,23 +36,12 @@ function lstatOrUndefined(f: FsOps, path: string): Stats | undefined {
   }
 }
 
-/** Make sure the archive folder exists, is a real folder (not a symlink), and is private. */
-export function openArchive(f: FsOps, dir: string, create: boolean): boolean {
-  let st: Stats | undefined;
-  try {
-    st = lstatOrUndefined(f, dir);
-    if (!st && create) {
-      f.mkdirSync(dir, { recursive: true, mode: DIR_MODE });
-      st = f.lstatSync(dir);
-    }
-  } catch (err) {
-    const hint = errnoOf(err) === 'EACCES' ? ' (collect runs as root; or name another folder with --archive)' : '';
-    throw new ApplicationError(`cannot create the archive ${dir}: ${messageOf(err)}${hint}`, 1);
-  }
-  if (!st) return false;
-  if (st.isSymbolicLink()) throw new ApplicationError(`the archive ${dir} is a symbolic link; not followed (name the real folder)`, 1);
-  if (!st.isDirectory()) throw new ApplicationError(`the archive ${dir} is not a folder`, 1);
-  return true;
+/**
+ * The archive folder, resolved without following links and trusted (see trust.ts), made
+ * (0700) when `create`; its absolute path, or undefined when there is none.
+ */
+export function openArchive(f: FsOps, dir: string, create: boolean): string | undefined {
+  return openTrustedDir(f, dir, create);
 }
 
 export function scanArchive(f: FsOps, dir: string): ArchiveScan {
@@ -59,7 +49,7 @@ export function scanArchive(f: FsOps, dir: string): ArchiveScan {
   for (const name of (f.readdirSync(dir) as string[]).sort()) {
     const path = join(dir, name);
     if (name.startsWith(STAGING)) {
-      scan.leftovers.push(path);
+      scan.leftovers.push({ path, name, inEntry: false });
       continue;
     }
     if (!ENTRY_ID.test(name)) continue;
@@ -70,33 +60,30 @@ export function scanArchive(f: FsOps, dir: string): ArchiveScan {
     }
     try {
       const text = readNoFollow(f, join(path, MANIFEST), MAX_MANIFEST_BYTES).bytes.toString('utf8');
-      scan.entries.push({ id: name, dir: path, manifest: parseManifest(text, join(path, MANIFEST)) });
-      // A report file being rewritten when its collector was stopped.
-      for (const inner of f.readdirSync(path) as string[]) if (inner.startsWith(STAGING)) scan.leftovers.push(join(path, inner));
+      scan.entries.push({ id: name, dir: path, manifest: parseManifest(text, join(path, MANIFEST), name) });
+      // A report file being rewritten when its collector was stopped; a marker not yet removed.
+      for (const inner of f.readdirSync(path) as string[]) {
+        if (inner.startsWith(STAGING) || inner === MARKER) scan.leftovers.push({ path: join(path, inner), name: inner, inEntry: true });
+      }
     } catch (err) {
-      scan.notes.push(`${path}: entry without a readable manifest (${messageOf(err)}); ignored`);
+      scan.notes.push(`${path}: entry without a valid manifest (${messageOf(err)}); ignored, nothing in it trusted or removed`);
     }
   }
   return scan;
 }
 
-/** Remove a leftover staging folder or temporary file (the lock is held). */
-export function removeLeftover(f: FsOps, path: string): void {
-  const st = lstatOrUndefined(f, path);
-  if (!st) return;
-  if (st.isDirectory()) f.rmSync(path, { recursive: true, force: true });
-  else f.unlinkSync(path);
-}
+export { cleanLeftovers };
 
 /**
  * Write one entry and make it durable. Returns its folder. Throws (with nothing renamed
  * into place) on any write error: the caller must then delete nothing.
  */
 export async function writeEntry(f: FsOps, archiveDir: string, manifest: Manifest, records: SourceRecord[]): Promise<string> {
-  const staging = join(archiveDir, `${STAGING}${manifest.id}`);
+  const staging = join(archiveDir, stagingName('entry', manifest.id));
   const final = join(archiveDir, manifest.id);
-  removeLeftover(f, staging);
   mkdirPrivate(f, staging);
+  // First thing in it: the marker that tells the next collector this folder is collect's own.
+  writeNew(f, join(staging, MARKER), markerText('entry', manifest.id));
   const written: { tmp: string; path: string }[] = [];
   const subs: string[] = [];
   for (const kind of SOURCE_KINDS) {
@@ -115,6 +102,8 @@ export async function writeEntry(f: FsOps, archiveDir: string, manifest: Manifes
   fsyncDir(f, staging);
   f.renameSync(staging, final);
   fsyncDir(f, archiveDir);
+  f.unlinkSync(join(final, MARKER)); // a finished entry is not a leftover, whatever its name becomes
+  fsyncDir(f, final);
   return final;
 }
 
@@ -124,13 +113,24 @@ export function writeEntryFile(f: FsOps, entryDir: string, name: string, text: s
   fsyncDir(f, entryDir);
 }
 
-/** The record folders (and the BERT file) of one entry, as inputs for analyze(). */
+/**
+ * The record folders (and the BERT file) of one entry, as inputs for analyze(). The readers
+ * open what is in them: anything there that is not a regular file (a FIFO would hang them)
+ * makes the entry refused.
+ */
 export function entryInputs(f: FsOps, entryDir: string): string[] {
   const out: string[] = [];
   for (const kind of SOURCE_KINDS) {
     const p = kind === 'bert' ? join(entryDir, 'bert', 'BERT') : join(entryDir, kind);
     const st = lstatOrUndefined(f, p);
-    if (st && (st.isDirectory() || st.isFile())) out.push(p);
+    if (!st) continue;
+    if (kind === 'bert' ? !st.isFile() : !st.isDirectory()) throw new ApplicationError(`${p}: not a ${kind === 'bert' ? 'regular file' : 'folder'}; the entry is not read`, 1);
+    if (kind !== 'bert') {
+      for (const name of f.readdirSync(p) as string[]) {
+        if (!f.lstatSync(join(p, name)).isFile()) throw new ApplicationError(`${join(p, name)}: not a regular file; the entry is not read`, 1);
+      }
+    }
+    out.push(p);
   }
   return out;
 }
@@ -142,19 +142,26 @@ export function entriesToPrune<E extends Pick<ArchiveEntry, 'id' | 'dir'>>(entri
 }
 
 /**
- * Remove entries: each is first renamed to a staging name (one atomic step, so a kill never
- * leaves half an entry that still looks like one), then deleted; leftovers go on the next run.
+ * Remove entries: each is first marked as collect's own and renamed to a staging name (one
+ * atomic step, so a kill never leaves half an entry that still looks like one), then
+ * removed without recursion through anything collect does not make; leftovers go on the next run.
  */
-export function removeEntries(f: FsOps, archiveDir: string, old: Pick<ArchiveEntry, 'id' | 'dir'>[]): string[] {
+export function removeEntries(f: FsOps, archiveDir: string, old: Pick<ArchiveEntry, 'id' | 'dir'>[], notes: SourceNote[]): string[] {
   if (old.length === 0) return [];
   const doomed = old.map((e) => {
-    const to = join(archiveDir, `${STAGING}pruned-${e.id}`);
-    removeLeftover(f, to);
+    writeDurable(f, join(e.dir, MARKER), Buffer.from(markerText('pruned', e.id)));
+    const to = join(archiveDir, stagingName('pruned', e.id));
     f.renameSync(e.dir, to);
     return to;
   });
   fsyncDir(f, archiveDir);
-  for (const d of doomed) f.rmSync(d, { recursive: true, force: true });
+  for (const d of doomed) {
+    try {
+      removeOwnFolder(f, d);
+    } catch (err) {
+      notes.push({ path: d, message: `${d}: a pruned entry not wholly removed (${messageOf(err)}); the next collect moves it aside`, error: true });
+    }
+  }
   return old.map((e) => e.id);
 }
 
@@ -163,12 +170,13 @@ export function removeEntries(f: FsOps, archiveDir: string, old: Pick<ArchiveEnt
  * `id` (or a unique prefix of it), or of every entry, oldest first.
  */
 export async function archiveInputs(archiveDir: string, id?: string, f: FsOps = realFs): Promise<string[]> {
-  if (!openArchive(f, archiveDir, false)) throw new ApplicationError(`no archive at ${archiveDir} (run crashlog collect first)`, 1);
-  const { entries } = scanArchive(f, archiveDir);
+  const dir = openArchive(f, archiveDir, false);
+  if (!dir) throw new ApplicationError(`no archive at ${archiveDir} (run crashlog collect first)`, 1);
+  const { entries } = scanArchive(f, dir);
   let chosen = entries;
   if (id !== undefined) {
     chosen = entries.filter((e) => e.id === id || e.id.startsWith(id));
-    if (chosen.length === 0) throw new ApplicationError(`no archive entry ${id} in ${archiveDir} (see crashlog list)`, 1);
+    if (chosen.length === 0) throw new ApplicationError(`no archive entry ${id} in ${dir} (see crashlog list)`, 1);
     if (chosen.length > 1 && !chosen.some((e) => e.id === id)) {
       throw new ApplicationError(`${id} names ${chosen.length} archive entries; give more of the id`, 2);
     }

@@ -9,8 +9,9 @@ import { renderText } from '../report/text.js';
 import { stringifyJson, toJsonReport } from '../report/json.js';
 import type { Incident } from '../model/index.js';
 import { ApplicationError, messageOf } from '../util/errors.js';
-import { entryInputs, entriesToPrune, openArchive, removeEntries, removeLeftover, scanArchive, writeEntry, writeEntryFile } from './archive.js';
-import { realFs, type FsOps } from './fsops.js';
+import { cleanLeftovers, entryInputs, entriesToPrune, openArchive, removeEntries, scanArchive, writeEntry, writeEntryFile } from './archive.js';
+import { removeOwnFolder, stagingName } from './leftovers.js';
+import { errnoOf, realFs, type FsOps } from './fsops.js';
 import { acquireLock } from './lock.js';
 import { REPORT_JSON, REPORT_TXT, type Manifest } from './manifest.js';
 import { entryId } from './names.js';
@@ -69,7 +70,7 @@ async function writeReports(f: FsOps, dir: string, id: string, notes: SourceNote
 }
 
 /** Write one entry (records + manifest), durably; on failure nothing of it stays. */
-async function archiveGroup(f: FsOps, o: CollectOptions, fresh: SourceRecord[]): Promise<{ id: string; dir: string; records: number }> {
+async function archiveGroup(f: FsOps, o: CollectOptions, archive: string, fresh: SourceRecord[]): Promise<{ id: string; dir: string; records: number }> {
   const newest = Math.max(...fresh.map((r) => r.stat.mtimeMs));
   const id = entryId(new Date(Number.isFinite(newest) && newest > 0 ? newest : 0), fresh.map((r) => r.sha256));
   const manifest: Manifest = {
@@ -89,14 +90,17 @@ async function archiveGroup(f: FsOps, o: CollectOptions, fresh: SourceRecord[]):
     })),
   };
   try {
-    return { id, dir: await writeEntry(f, o.archive, manifest, fresh), records: fresh.length };
+    return { id, dir: await writeEntry(f, archive, manifest, fresh), records: fresh.length };
   } catch (err) {
-    try {
-      removeLeftover(f, join(o.archive, `.tmp-${id}`));
-    } catch {
-      /* the write error is the one to report */
+    // Our own staging folder, made by this run: nobody else can write in a trusted archive.
+    if (errnoOf(err) !== 'EEXIST') {
+      try {
+        removeOwnFolder(f, join(archive, stagingName('entry', id)));
+      } catch {
+        /* the write error is the one to report; the next run tidies it */
+      }
     }
-    throw new ApplicationError(`cannot write archive entry ${join(o.archive, id)}: ${messageOf(err)}; nothing was removed from the sources`, 1);
+    throw new ApplicationError(`cannot write archive entry ${join(archive, id)}: ${messageOf(err)}; nothing was removed from the sources`, 1);
   }
 }
 
@@ -111,30 +115,31 @@ function hasFile(f: FsOps, path: string): boolean {
 export async function collect(o: CollectOptions): Promise<CollectResult> {
   const f = o.fs ?? realFs;
   const result: CollectResult = { entries: [], alreadyArchived: 0, unlinked: [], pruned: [], notes: [], failed: false };
-  openArchive(f, o.archive, true);
-  const lock = acquireLock(f, o.archive);
+  const archive = openArchive(f, o.archive, true)!;
+  const lock = acquireLock(f, archive);
   try {
-    const scan = scanArchive(f, o.archive);
-    for (const n of scan.notes) result.notes.push({ path: o.archive, message: n, error: false });
-    for (const l of scan.leftovers) removeLeftover(f, l);
+    const scan = scanArchive(f, archive);
+    for (const n of scan.notes) result.notes.push({ path: archive, message: n, error: false });
+    cleanLeftovers(f, archive, scan.leftovers, result.notes);
 
-    const pruned = readPruned(f, o.archive);
+    const pruned = readPruned(f, archive);
 
     const records: SourceRecord[] = [];
     for (const spec of o.sources) readSource(f, spec, records, result.notes);
 
-    const archived: Archived = { written: new Set(), earlier: new Map(), pruned };
+    // Where each record's copy is: "<entry>/<kind>/<safe name>", as a valid manifest names it.
+    const archived: Archived = { copies: new Map(), pruned };
     const hashesOf = new Map<string, string[]>();
     for (const e of scan.entries) {
       hashesOf.set(e.id, e.manifest.records.map((r) => r.sha256));
-      for (const r of e.manifest.records) archived.earlier.set(r.sha256, join(e.dir, r.file));
+      for (const r of e.manifest.records) archived.copies.set(r.sha256, join(e.dir, r.file));
     }
-    const fresh = records.filter((r) => !archived.earlier.has(r.sha256) && !pruned.has(r.sha256));
+    const fresh = records.filter((r) => !archived.copies.has(r.sha256) && !pruned.has(r.sha256));
     result.alreadyArchived = records.length - fresh.length;
 
     for (const group of fresh.length ? await groupByBoot(fresh, o.sources) : []) {
-      const entry = await archiveGroup(f, o, group);
-      for (const r of group) archived.written.add(r.sha256);
+      const entry = await archiveGroup(f, o, archive, group);
+      for (const r of group) archived.copies.set(r.sha256, join(entry.dir, r.kind, r.name));
       hashesOf.set(entry.id, group.map((r) => r.sha256));
       result.entries.push({ ...entry, ...(await writeReports(f, entry.dir, entry.id, result.notes)) });
     }
@@ -153,10 +158,10 @@ export async function collect(o: CollectOptions): Promise<CollectResult> {
     const sourceTrouble = result.notes.some((n) => n.error);
     const remember = new Set([...pruned, ...old.flatMap((e) => hashesOf.get(e.id) ?? [])].filter((h) => sourceTrouble || present.has(h)));
     try {
-      writePruned(f, o.archive, pruned, remember);
-      result.pruned = removeEntries(f, o.archive, old);
+      writePruned(f, archive, pruned, remember);
+      result.pruned = removeEntries(f, archive, old, result.notes);
     } catch (err) {
-      result.notes.push({ path: o.archive, message: `cannot prune old archive entries: ${messageOf(err)}`, error: true });
+      result.notes.push({ path: archive, message: `cannot prune old archive entries: ${messageOf(err)}`, error: true });
     }
   } finally {
     lock.release();

@@ -8,13 +8,13 @@ import { dirname } from 'node:path';
 export type FsOps = Pick<
   typeof fs,
   | 'openSync' | 'closeSync' | 'readSync' | 'writeSync' | 'fsyncSync' | 'fstatSync' | 'lstatSync'
-  | 'readdirSync' | 'mkdirSync' | 'renameSync' | 'unlinkSync' | 'rmSync' | 'fchmodSync' | 'linkSync'
+  | 'readdirSync' | 'mkdirSync' | 'renameSync' | 'unlinkSync' | 'rmdirSync' | 'fchmodSync' | 'ftruncateSync'
   | 'open' | 'fsync' | 'close'
 >;
 
 export const realFs: FsOps = fs;
 
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_DIRECTORY } = fs.constants;
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_DIRECTORY, O_NONBLOCK } = fs.constants;
 
 /** Largest file collect copies (a pstore record, an EFI variable, the BERT table). */
 export const MAX_COPY_BYTES = 64 * 1024 * 1024;
@@ -28,13 +28,16 @@ export function errnoOf(err: unknown): string | undefined {
 
 /**
  * Read a regular file whole, never through a symbolic link (O_NOFOLLOW), refusing
- * anything that is not a regular file or is larger than `max`.
+ * anything that is not a regular file or is larger than `max`. O_NONBLOCK: a FIFO or a
+ * device planted under a file's name opens at once (instead of waiting for a writer
+ * forever) and is then refused by what fstat says of the open descriptor.
  */
 export function readNoFollow(f: FsOps, path: string, max = MAX_COPY_BYTES): { bytes: Buffer; stat: fs.Stats } {
-  const fd = f.openSync(path, O_RDONLY | O_NOFOLLOW);
+  const fd = f.openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   try {
     const stat = f.fstatSync(fd);
     if (!stat.isFile()) throw Object.assign(new Error(`${path}: not a regular file`), { code: 'EINVAL' });
+    if (stat.size > max) throw Object.assign(new Error(`${path}: larger than ${max} bytes`), { code: 'EFBIG' });
     // sysfs/efivarfs files may report a size that is not their length: read to EOF, bounded.
     const chunks: Buffer[] = [];
     let total = 0;
@@ -117,7 +120,47 @@ export async function fsyncAll(f: FsOps, paths: string[]): Promise<void> {
   await Promise.all(Array.from({ length: Math.min(FSYNC_PARALLEL, paths.length) }, worker));
 }
 
-/** mkdir with 0700 that fails on anything already there (a symlink planted in its place included). */
+/**
+ * mkdir 0700 whatever the umask: under umask 0777 a folder made 0000 could not even be
+ * opened by a user to chmod it, so the umask is 0077 for the one call (where a worker
+ * thread may not set it, the chmod after is what makes it 0700).
+ */
+export function mkdirMode(f: FsOps, path: string): void {
+  let old: number | undefined;
+  try {
+    old = process.umask(0o077);
+  } catch {
+    /* not settable here */
+  }
+  try {
+    f.mkdirSync(path, { mode: DIR_MODE });
+  } finally {
+    if (old !== undefined) process.umask(old);
+  }
+}
+
+/**
+ * mkdir with 0700 that fails on anything already there (a symlink planted in its place
+ * included), then chmod 0700 on the open folder: the umask may have taken bits away.
+ */
 export function mkdirPrivate(f: FsOps, path: string): void {
-  f.mkdirSync(path, { mode: DIR_MODE });
+  mkdirMode(f, path);
+  const fd = f.openSync(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  try {
+    f.fchmodSync(fd, DIR_MODE);
+  } finally {
+    f.closeSync(fd);
+  }
+}
+
+/** Write a new small file (O_EXCL, O_NOFOLLOW, 0600) in one write: a kill leaves it whole or empty. */
+export function writeNew(f: FsOps, path: string, text: string): void {
+  const fd = f.openSync(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, FILE_MODE);
+  try {
+    f.fchmodSync(fd, FILE_MODE);
+    f.writeSync(fd, text);
+    f.fsyncSync(fd);
+  } finally {
+    f.closeSync(fd);
+  }
 }

@@ -21,14 +21,16 @@ export interface ListedIncident {
 
 export function listArchive(archiveDir: string, f: FsOps = realFs): { rows: ListedIncident[]; notes: string[] } {
   const rows: ListedIncident[] = [];
-  if (!openArchive(f, archiveDir, false)) return { rows, notes: [`no archive at ${archiveDir} yet`] };
-  const scan = scanArchive(f, archiveDir);
+  const dir = openArchive(f, archiveDir, false);
+  if (!dir) return { rows, notes: [`no archive at ${archiveDir} yet`] };
+  const scan = scanArchive(f, dir);
   for (const e of scan.entries) {
     const recordTime = e.manifest.records.map((r) => r.mtime).sort().pop() ?? e.manifest.collectedAt;
     const base = { id: e.id, records: e.manifest.records.length };
-    let report: JsonReport;
+    let report: Partial<JsonReport>;
     try {
-      report = JSON.parse(readNoFollow(f, join(e.dir, REPORT_JSON), MAX_MANIFEST_BYTES).bytes.toString('utf8')) as JsonReport;
+      report = JSON.parse(readNoFollow(f, join(e.dir, REPORT_JSON), MAX_MANIFEST_BYTES).bytes.toString('utf8')) as Partial<JsonReport>;
+      if (typeof report !== 'object' || report === null || (report.incidents !== undefined && !Array.isArray(report.incidents))) throw new Error('not a crashlog report');
     } catch (err) {
       scan.notes.push(`${e.id}: no report (${messageOf(err)}); crashlog report --archive ${e.id}`);
       rows.push({ ...base, time: recordTime, cause: '-', kind: '-', title: '(not analyzed)', signature: '' });
@@ -36,7 +38,8 @@ export function listArchive(archiveDir: string, f: FsOps = realFs): { rows: List
     }
     if (!report.incidents?.length) rows.push({ ...base, time: recordTime, cause: '-', kind: '-', title: '(no crash found in the records)', signature: '' });
     for (const i of report.incidents ?? []) {
-      rows.push({ ...base, time: i.time ?? recordTime, cause: i.cause, kind: i.kind, title: i.title, signature: incidentSignature(i.cause, i.title) });
+      const [cause, kind, title] = [text(i?.cause), text(i?.kind), text(i?.title)];
+      rows.push({ ...base, time: typeof i?.time === 'string' ? i.time : recordTime, cause, kind, title, signature: incidentSignature(cause, title) });
     }
   }
   return { rows, notes: scan.notes };
@@ -57,6 +60,11 @@ export async function reportInputs(spec: string | true, archiveDir: () => string
     return inputs;
   }
   return archiveInputs(dir, undefined, f);
+}
+
+/** A field of report.json as text ("-" when it is not a string: the file is not trusted to be well-formed). */
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : '-';
 }
 
 function isFile(f: FsOps, path: string): boolean {

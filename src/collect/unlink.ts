@@ -1,27 +1,28 @@
-// The destructive step, last: a record leaves its source only when a complete copy is in the
-// archive (written and synced by this run, or read back now and its sha256 checked), or when
-// `keep` pruned its entry on purpose (then its hash is remembered in .pruned).
+// The destructive step, last: a record leaves its source only when its copy in this archive
+// (in an entry this run wrote, or one an earlier run wrote and a valid manifest names as
+// "<kind>/<safe name>" inside that entry) reads back now as a regular file with the same
+// sha256, and is not the source file itself; or when `keep` pruned its entry on purpose
+// (then its hash is remembered in .pruned, a file only collect writes in a trusted archive).
 import { errnoOf, readNoFollow, type FsOps } from './fsops.js';
 import { sha256 } from './names.js';
 import type { SourceNote, SourceRecord } from './sources.js';
 import { messageOf } from '../util/errors.js';
 
 export interface Archived {
-  /** Hashes of the records this run wrote (and fsync'd) itself. */
-  written: Set<string>;
-  /** Hash -> the archive copy of a record that an earlier run wrote. */
-  earlier: Map<string, string>;
+  /** Hash -> the record's copy inside an entry of this archive. */
+  copies: Map<string, string>;
   /** Hashes of records whose entry was pruned. */
   pruned: Set<string>;
 }
 
 /** Why the archive copy of `r` cannot be trusted, or undefined when it can. */
 function copyProblem(f: FsOps, r: SourceRecord, a: Archived): string | undefined {
-  if (a.written.has(r.sha256) || a.pruned.has(r.sha256)) return undefined;
-  const copy = a.earlier.get(r.sha256);
-  if (copy === undefined) return 'not archived';
+  const copy = a.copies.get(r.sha256);
+  if (copy === undefined) return a.pruned.has(r.sha256) ? undefined : 'not archived';
   try {
-    if (sha256(readNoFollow(f, copy).bytes) === r.sha256) return undefined;
+    const { bytes, stat } = readNoFollow(f, copy);
+    if (stat.dev === r.stat.dev && stat.ino === r.stat.ino) return `its archived copy ${copy} is the source file itself`;
+    if (sha256(bytes) === r.sha256) return undefined;
     return `its archived copy ${copy} does not match its sha256`;
   } catch (err) {
     return `its archived copy cannot be read (${messageOf(err)})`;

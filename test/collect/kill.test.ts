@@ -1,14 +1,13 @@
 // Fault injection: `collect --unlink` in a child process, SIGKILLed at seeded random
 // moments. After each kill every record is still in its source folder or complete in the
 // archive, and a rerun finishes the job: all records archived once, sources empty.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../src/collect/index.js';
-import { REPO } from '../corpus.js';
+import { buildPrivate, removeBuild, type Built } from './build.js';
 import { copyPstore, entries, hashes, sha, tempDir, walk } from './helpers.js';
 
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
@@ -18,15 +17,14 @@ const ITEM = 'efi-oops-panic'; // 28 records: many steps to land between
 
 /**
  * The child needs plain JS: compile the current sources into a private folder (not the
- * shared dist/, which other builds may be rewriting while this test runs).
+ * shared dist/, which other builds may be rewriting while this test runs), without blocking
+ * the test worker meanwhile.
  */
 let BUILT = '';
-function buildPrivate(): void {
-  const out = mkdtempSync(join(tmpdir(), 'crashlog-kill-build-'));
-  symlinkSync(join(REPO, 'node_modules'), join(out, 'node_modules')); // its imports resolve as in the repo
-  const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.json'), '--outDir', out], { encoding: 'utf8' });
-  BUILT = join(out, 'src', 'collect', 'index.js');
-  if (!existsSync(BUILT)) throw new Error(`the collector could not be compiled: ${tsc.stdout}${tsc.stderr}`);
+let build: Built | undefined;
+async function buildChild(): Promise<void> {
+  build = await buildPrivate();
+  BUILT = join(build.root, 'src', 'collect', 'index.js');
 }
 
 function mulberry32(seed: number): () => number {
@@ -79,10 +77,10 @@ function whereRecords(original: Map<string, string>, src: string, archive: strin
 }
 
 describe('collect --unlink killed at random moments', () => {
-  beforeAll(buildPrivate, 120_000);
-  afterAll(() => BUILT && rmSync(join(BUILT, '..', '..', '..'), { recursive: true, force: true }));
+  beforeAll(buildChild, 300_000);
+  afterAll(() => removeBuild(build));
 
-  it(`never loses a record (${RUNS} seeded kills), and a rerun completes the job`, { timeout: 180_000 }, async () => {
+  it(`never loses a record (${RUNS} seeded kills), and a rerun completes the job`, { timeout: 600_000 }, async () => {
     const original = hashes(copyPstore(ITEM, tempDir('kill-ref')));
     const calibrate = tempDir('kill-cal');
     const full = await runChild(join(calibrate, 'archive'), copyPstore(ITEM, calibrate));

@@ -1,9 +1,9 @@
 // The config file, the CLI's flags, the lock, pruning, signatures and the journal entry.
-import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect, loadConfig, parseConfig } from '../../src/collect/index.js';
+import { collect, loadConfig, parseConfig, realFs } from '../../src/collect/index.js';
+import { acquireLock } from '../../src/collect/lock.js';
 import { corpus, REPO } from '../corpus.js';
 import { runCli } from '../helpers/run.js';
 import { copyPstore, entries, hashes, sha, tempDir } from './helpers.js';
@@ -79,29 +79,24 @@ describe('efivars and BERT sources', () => {
 });
 
 describe('lock', () => {
-  it('a live collector holds it: exit 75 and nothing done; a dead one\'s lock is taken over', async () => {
+  it('a live collector holds it: exit 75 naming its pid, nothing done; a lock file nobody holds is no lock', async () => {
     const root = tempDir('lock');
     const src = copyPstore('erst-mce-memory', root);
     const archive = join(root, 'archive');
     const args = ['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', archive, '--unlink'];
     await runCli(['collect', '--pstore', 'none', '--efivars', 'none', '--bert', 'none', '--archive', archive]);
 
-    const sleeper = spawn('sleep', ['30']);
-    const start = readFileSync(`/proc/${sleeper.pid}/stat`, 'latin1').split(') ')[1]!.split(' ')[19];
-    writeFileSync(join(archive, '.lock'), `${sleeper.pid} ${start}\n`);
+    // Another open of the file is another holder, even in this process (flock(2) semantics).
+    const held = acquireLock(realFs, archive);
     const busy = await runCli(args);
-    sleeper.kill();
     expect(busy.code).toBe(75);
-    expect(busy.stderr).toBe(`crashlog: another crashlog collect (pid ${sleeper.pid}) is running on ${archive}\n`);
+    expect(busy.stderr).toBe(`crashlog: another crashlog collect (pid ${process.pid}) is running on ${archive}\n`);
     expect(readdirSync(src)).toHaveLength(3);
+    held.release();
+    expect(existsSync(join(archive, '.lock'))).toBe(false);
 
-    // An empty lock (never written by collect, which links a whole one into place) is stale.
-    writeFileSync(join(archive, '.lock'), '');
-    expect((await runCli([...args, '--no-unlink'])).code).toBe(0);
-    expect(readdirSync(src)).toHaveLength(3);
-
-    const dead = spawnSync('true').pid;
-    writeFileSync(join(archive, '.lock'), `${dead} 1\n`);
+    // What a killed collector leaves: a file naming a live pid, but locked by nobody.
+    writeFileSync(join(archive, '.lock'), `${process.pid}\n`);
     const taken = await runCli(args);
     expect(taken.code).toBe(0);
     expect(readdirSync(src)).toEqual([]);
