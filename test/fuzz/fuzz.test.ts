@@ -12,7 +12,7 @@ import type { Backend } from '../../src/backend.js';
 import { makeProbe } from '../../src/input/probe.js';
 import { FormatError } from '../../src/util/errors.js';
 import { FIXTURES } from '../corpus.js';
-import { applyMutation, mutationArb } from './mutate.js';
+import { applyMutation, mutationArb } from '../../scripts/fuzz/mutate.js';
 import { builtSeeds } from './seeds.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
