@@ -61,7 +61,7 @@ async function writeReports(f: FsOps, dir: string, id: string, notes: SourceNote
     // report.json last: an entry with it has both (see the repair in collect()).
     writeEntryFile(f, dir, REPORT_TXT, reportText);
     writeEntryFile(f, dir, REPORT_JSON, stringifyJson(toJsonReport(a)) + '\n');
-    return { reportText, incidents: a.incidents.map((i) => ({ ...i, signature: incidentSignature(i.cause, i.title) })) };
+    return { reportText, incidents: a.incidents.map((i) => ({ ...i, signature: i.signature ?? incidentSignature(i.cause, i.title) })) };
   } catch (err) {
     // The records are safe in the archive already; only the verdict is missing.
     notes.push({ path: dir, message: `archive entry ${id}: the report could not be written: ${messageOf(err)} (the next collect writes it; crashlog report --archive ${id} shows it meanwhile)`, error: true });

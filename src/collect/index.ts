@@ -2,7 +2,7 @@
 export { collect, type CollectOptions, type CollectResult, type NewEntry } from './collect.js';
 export { archiveInputs, DEFAULT_ARCHIVE } from './archive.js';
 export { reportInputs } from './list.js';
-export { listArchive, type ListedIncident } from './list.js';
+export { groupBySignature, listArchive, type ListedGroup, type ListedIncident } from './list.js';
 export { loadConfig, parseConfig, DEFAULT_CONFIG, type CollectConfig } from './config.js';
 export { incidentSignature, normalizeTitle } from './signature.js';
 export { journalFallbackLine, journalFields, sendToJournal, defaultSender, MESSAGE_ID, type JournalSender } from './journal.js';

@@ -39,10 +39,42 @@ export function listArchive(archiveDir: string, f: FsOps = realFs): { rows: List
     if (!report.incidents?.length) rows.push({ ...base, time: recordTime, cause: '-', kind: '-', title: '(no crash found in the records)', signature: '' });
     for (const i of report.incidents ?? []) {
       const [cause, kind, title] = [text(i?.cause), text(i?.kind), text(i?.title)];
-      rows.push({ ...base, time: typeof i?.time === 'string' ? i.time : recordTime, cause, kind, title, signature: incidentSignature(cause, title) });
+      // The report's own signature (title and guilty frames); an older report.json has none.
+      const sig = typeof i?.signature === 'string' && /^[0-9a-f]{64}$/.test(i.signature) ? i.signature : incidentSignature(cause, title);
+      rows.push({ ...base, time: typeof i?.time === 'string' ? i.time : recordTime, cause, kind, title, signature: sig });
     }
   }
   return { rows, notes: scan.notes };
+}
+
+/** One bug as `crashlog list` shows it by default: the incidents that share a signature. */
+export interface ListedGroup {
+  signature: string;
+  count: number;
+  first: string;
+  last: string;
+  cause: string;
+  kind: string;
+  title: string;
+  /** Entry ids, oldest first. */
+  ids: string[];
+}
+
+/**
+ * Archived incidents grouped by signature, as ABRT counts a repeated crash: how many, first
+ * and last seen, newest group last. Entries with no analysed incident stay rows of their own.
+ */
+export function groupBySignature(rows: readonly ListedIncident[]): ListedGroup[] {
+  const groups = new Map<string, ListedGroup>();
+  for (const r of [...rows].sort((a, b) => a.time.localeCompare(b.time))) {
+    const key = r.signature || `entry:${r.id}`;
+    const g = groups.get(key);
+    if (!g) { groups.set(key, { signature: r.signature, count: 1, first: r.time, last: r.time, cause: r.cause, kind: r.kind, title: r.title, ids: [r.id] }); continue; }
+    g.count++;
+    g.last = r.time;
+    if (!g.ids.includes(r.id)) g.ids.push(r.id);
+  }
+  return [...groups.values()].sort((a, b) => a.last.localeCompare(b.last));
 }
 
 /**

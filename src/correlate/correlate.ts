@@ -9,6 +9,7 @@ import { hardwareIncident, hardwareSigns, isHardware } from './hardware.js';
 import { crashEvents, softwareIncident } from './software.js';
 import { unknownIncident } from './unknown.js';
 import { dimmJoiner } from './dimm.js';
+import { titleSignature } from './signature.js';
 
 /** Pages a memory dump of the boot was read without (DumpNote.avoided), said before the confidence line. */
 function noteAvoided(inc: Incident, boot: Timeline['boots'][number]): void {
@@ -37,6 +38,7 @@ export function correlate(timeline: Timeline, detectEvents: (msgs: readonly Kern
     const inc = isHardware(signs) && !softwareEnd ? hardwareIncident(f, signs) : (softwareIncident(f) ?? unknownIncident(f));
     if (!inc) continue;
     noteAvoided(inc, boot);
+    inc.signature ??= titleSignature(inc);
     incidents.push(dimms.join(inc, f));
   }
   return incidents;

@@ -8,6 +8,7 @@ import type { BootFacts } from './facts.js';
 import { EvidenceList, asIncidentKind } from './shared.js';
 import { endingEvent, firstOops, incidentEvents, panicAfterDie, panicCaller } from './ending.js';
 import { addOopsDetails } from '../oops/incident.js';
+import { softwareSignature } from './signature.js';
 
 /** Corrected machine checks are events the detector lists, not crashes of their own. */
 export function crashEvents(events: readonly CrashEvent[]): CrashEvent[] {
@@ -63,6 +64,7 @@ export function softwareIncident(f: BootFacts): Incident | undefined {
     ev.add(`A ${sev} machine check was also logged (bank ${mc.bank}, status ${hex(mc.status)}): check the hardware too`, mc.source);
   });
   addOopsDetails(inc, f.boot.messages, crashes, end); // issue 14: oops block, trigger, lead
+  inc.signature = softwareSignature(end, crashes, inc);
   if (!inc.time && f.endWall) inc.time = f.endWall.toISOString();
   inc.confidence = Math.round(confidence * 100) / 100;
   ev.add(`Confidence ${inc.confidence}: ${why}`, end.source);

@@ -226,7 +226,7 @@ export class Listener {
     for (const i of incidents) {
       this.o.onCrash?.({
         sender: s.name, log: s.log.path, time: i.time ?? new Date().toISOString(), cause: i.cause, kind: i.kind,
-        title: i.title, signature: incidentSignature(i.cause, i.title), boot: i.boot,
+        title: i.title, signature: i.signature ?? incidentSignature(i.cause, i.title), boot: i.boot,
       });
     }
   }

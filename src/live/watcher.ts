@@ -13,6 +13,7 @@ import { incidentSignature } from '../collect/signature.js';
 import { parseExtBody, parseExtHeader } from '../netconsole/format.js';
 import { toKernelMessages } from '../netconsole/message.js';
 import { openKmsg } from './kmsgsource.js';
+import { signature } from '../detect/signature.js';
 
 export const MAX_WATCH_WINDOW = 8000;
 const LOOK_BACK = 200;
@@ -151,7 +152,7 @@ export async function watchKernelLog(o: WatchOptions): Promise<{ records: number
 
 function toWatchEvent(e: CrashEvent, boot: string, seq: bigint): WatchEvent {
   const cause = e.kind === 'machine-check' ? 'hardware' : 'software';
-  const w: WatchEvent = { time: new Date().toISOString(), boot, seq: seq.toString(), cause, kind: e.kind, title: e.title, signature: incidentSignature(cause, e.title) };
+  const w: WatchEvent = { time: new Date().toISOString(), boot, seq: seq.toString(), cause, kind: e.kind, title: e.title, signature: cause === 'software' ? signature(e) : incidentSignature(cause, e.title) };
   if (e.tsNs !== undefined) w.tsNs = e.tsNs.toString();
   if (e.function) w.function = e.function;
   if (e.module) w.module = e.module;

@@ -89,6 +89,9 @@ export interface Incident {
   lead?: EventRef;
   /** The crash event's own report block (src/oops/parse.ts). */
   oops?: Oops;
+  /** Fleet dedup: sha256 of the normalized title and the guilty stack's top frames (with the
+   * lead's, when a trigger fired on one): src/detect/signature.ts, src/correlate/signature.ts. */
+  signature?: string;
   /** The DIMM a memory error names (src/correlate/dimm.ts). */
   dimm?: IncidentDimm;
   /** Corrected errors per DIMM across the archived boots up to this one (src/correlate/dimm-history.ts). */

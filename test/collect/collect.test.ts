@@ -66,7 +66,7 @@ describe.each(ITEMS)('collect %s', (item) => {
     expect(hashes(join(entry, 'pstore'))).toEqual(before);
     expect(existsSync(join(archive, '.lock'))).toBe(false);
 
-    const list = await runCli(['list', '--archive', archive]);
+    const list = await runCli(['list', '--all', '--archive', archive]);
     expect(list.code).toBe(0);
     const lines = list.stdout.split('\n');
     for (const i of report.incidents) expect(lines.some((l) => l.startsWith(id!) && l.includes(i.cause) && l.endsWith(i.title))).toBe(true);
