@@ -27,6 +27,8 @@ export async function* readVmcore(path: string, ctx: ReadContext): AsyncIterable
     if (dump.crashTime) note.crashTime = dump.crashTime;
     if (dump.noCoredumpReason) note.noCoredumpReason = dump.noCoredumpReason;
     if (dump.live) note.live = true;
+    const kaslr = dump.vmcoreinfo?.get('KERNELOFFSET');
+    if (kaslr !== undefined && /^[0-9a-f]{1,16}$/i.test(kaslr)) note.kernelOffset = BigInt(`0x${kaslr}`);
     if (avoid.length) note.avoided = avoid.map((a) => a - (a % BigInt(dump.phys.pageSize)));
     if (dump.cpus.length) note.cpus = dump.cpus.map((c) => ({ cpu: c.cpu, ...(c.pid !== undefined && { pid: c.pid }), ...(c.ip !== undefined && { ip: c.ip }), ...(c.sp !== undefined && { sp: c.sp }) }));
     yield note;

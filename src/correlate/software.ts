@@ -64,6 +64,9 @@ export function softwareIncident(f: BootFacts): Incident | undefined {
     ev.add(`A ${sev} machine check was also logged (bank ${mc.bank}, status ${hex(mc.status)}): check the hardware too`, mc.source);
   });
   addOopsDetails(inc, f.boot.messages, crashes, end); // issue 14: oops block, trigger, lead
+  // A dump's VMCOREINFO knows the KASLR offset when the log printed no "Kernel Offset:" line.
+  const kaslr = f.boot.dumps.find((d) => d.kernelOffset !== undefined)?.kernelOffset;
+  if (inc.oops && inc.oops.kernelOffset === undefined && kaslr !== undefined) inc.oops.kernelOffset = `0x${kaslr.toString(16)}`;
   inc.signature = softwareSignature(end, crashes, inc);
   if (!inc.time && f.endWall) inc.time = f.endWall.toISOString();
   inc.confidence = Math.round(confidence * 100) / 100;

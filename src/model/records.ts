@@ -112,6 +112,8 @@ export interface DumpNote {
   live?: boolean;
   /** Physical pages never read (--avoid, or a fatal machine check's address from another input). */
   avoided?: bigint[];
+  /** KASLR offset of the kernel image (VMCOREINFO KERNELOFFSET, kernel/crash_core.c). */
+  kernelOffset?: bigint;
   cpus?: { cpu: number; pid?: number; ip?: bigint; sp?: bigint }[];
   source: SourceRef;
 }
