@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatVmcoreDmesg, readPrintkLog, type LogEntry, type LogItem } from '../../src/vmcore/printk/index.js';
 import { dumpInfo, MapMemory, mapX86 } from '../builders/pagetables.js';
+import { checkLogBufLen } from '../../src/vmcore/printk/plain.js';
 import { PRINTK_LOG_VMCOREINFO, RINGBUFFER_VMCOREINFO, START_KERNEL_MAP, writePrintkLog, writeRingbuffer, type SynthRecord } from '../builders/printk.js';
 
 const PHYS_BASE = -0x15000000n;
@@ -89,6 +90,14 @@ describe('lockless printk_ringbuffer (5.10+)', () => {
     const { info, mem } = await ringMachine(records(10), 4, 13);
     await collect(readPrintkLog(info));
     expect(mem.touched.size).toBeLessThanOrEqual(3 + 2 + 4); // text-map pages, data ring, tables
+  });
+});
+
+describe('a log buffer whose length lies (issue 16)', () => {
+  it('log_buf_len must be a power of two, as the kernel makes it', () => {
+    expect(() => checkLogBufLen(1 << 17)).not.toThrow();
+    expect(() => checkLogBufLen((64 << 20) + 4096)).toThrow(/implausible log_buf_len 67112960/);
+    expect(() => checkLogBufLen(0)).toThrow(/implausible/);
   });
 });
 

@@ -6,6 +6,7 @@ import { symbol } from '../translate/types.js';
 import { textFields, callerName, off, size } from './fields.js';
 import type { LogItem } from './types.js';
 import { LazyRegion, PrintkError, type VirtReader } from './virt.js';
+import { checkLogBufLen } from './plain.js';
 
 const LOG_CONT = 8;
 
@@ -19,6 +20,8 @@ export async function* readPrintkLogRecords(dump: DumpInfo, mem: VirtReader, max
   const len = await mem.u32(need('log_buf_len'));
   let idx = await mem.u32(need('log_first_idx'));
   const nextIdx = await mem.u32(need('log_next_idx'));
+  checkLogBufLen(len);
+  if (idx >= len || nextIdx >= len) throw new PrintkError(`log_first_idx ${idx} / log_next_idx ${nextIdx} outside the ${len}-byte log_buf`);
   // 3.5–3.10 called it `struct log` (renamed printk_log in 3.11, commit 62e32ac3505a)
   const s = dump.vmcoreinfo?.has('OFFSET(printk_log.ts_nsec)') ? 'printk_log' : 'log';
   const hdr = size(dump, s);
