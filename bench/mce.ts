@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import sqliteWasm from 'node-sqlite3-wasm';
 import { RASDAEMON_SCHEMA } from '../backends/rasdaemon/layout.js';
 import { fmt, measureCli, nodeStartup } from './util.js';
 
@@ -15,14 +15,15 @@ const START = 1_795_000_000;
 
 /** Corrected errors over 16 banks, 64 CPUs and 4096 pages, then one fatal error. */
 function makeDb(path: string): void {
-  const db = new Database(path);
-  db.pragma('journal_mode = OFF');
-  db.pragma('synchronous = OFF');
+  const db = new sqliteWasm.Database(path);
+  db.exec('PRAGMA journal_mode = OFF');
+  db.exec('PRAGMA synchronous = OFF');
   db.exec(RASDAEMON_SCHEMA.mce_record);
   db.exec(RASDAEMON_SCHEMA.mc_event);
   const ins = db.prepare(`INSERT INTO mce_record (timestamp, mcgcap, mcgstatus, status, addr, misc, ip, tsc, walltime, cpu, cpuid, apicid, socketid, cs, bank, cpuvendor, bank_name, error_msg, mcgstatus_msg, mcistatus_msg, mcastatus_msg, user_action, mc_location)
     VALUES (?, 16777482, ?, ?, ?, 140, 0, 0, ?, ?, 329300, ?, 0, 0, ?, 0, '', ?, 'mcgstatus=0', 'Corrected_error Error_enabled', '', '', 'n_errors=1')`);
-  db.transaction(() => {
+  db.exec('BEGIN');
+  {
     for (let i = 0; i < ROWS; i++) {
       const last = i === ROWS - 1;
       const bank = 7 + (i % 16);
@@ -30,9 +31,11 @@ function makeDb(path: string): void {
       // Stored as SQLite's signed INTEGER, as rasdaemon does.
       const status = last ? BigInt.asIntN(64, 0xbe0000000001009fn) : BigInt.asIntN(64, 0x9c0000400001009fn | BigInt(i % 4));
       const wall = START + Math.floor(i / 10);
-      ins.run(new Date(wall * 1000).toISOString(), last ? 4 : 0, status, BigInt(0x10000000 + (i % 4096) * 0x1000), wall, cpu, cpu, bank, last ? 'MEMORY CONTROLLER RD_CHANNELunspecified_ERR' : 'MEMORY CONTROLLER RD_CHANNELunspecified_ERR Transaction: Memory read error');
+      ins.run([new Date(wall * 1000).toISOString(), last ? 4 : 0, status, BigInt(0x10000000 + (i % 4096) * 0x1000), wall, cpu, cpu, bank, last ? 'MEMORY CONTROLLER RD_CHANNELunspecified_ERR' : 'MEMORY CONTROLLER RD_CHANNELunspecified_ERR Transaction: Memory read error']);
     }
-  })();
+  }
+  db.exec('COMMIT');
+  ins.finalize();
   db.close();
 }
 

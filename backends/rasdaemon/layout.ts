@@ -6,8 +6,9 @@
 export const SQLITE_MAGIC = 'SQLite format 3\0';
 export const RASDAEMON_TABLES = ['mce_record', 'mc_event', 'aer_event'] as const;
 
-/** mce_record columns newer rasdaemons add, read when the table has them. */
-export const MCE_RECORD_OPTIONAL = ['synd', 'ipid', 'microcode'] as const;
+/** mce_record columns read when the table has them: synd, ipid, microcode (newer
+ * rasdaemons), mcgcap (MCG_CAP, every rasdaemon: its SER_P bit decides the grading). */
+export const MCE_RECORD_OPTIONAL = ['synd', 'ipid', 'microcode', 'mcgcap'] as const;
 
 /** The CREATE TABLE statements rasdaemon 0.6.8 issues (test builders and the bench use them). */
 export const RASDAEMON_SCHEMA: Record<(typeof RASDAEMON_TABLES)[number], string> = {

@@ -22,9 +22,13 @@ const SEP = '\u001f';
 const SMALL = ['bank', 'cpu', 'socketid', 'apicid', 'cpuid', 'cpuvendor'];
 const REGS = ['status', 'mcgstatus', 'addr', 'misc'];
 
+/** Every column the queries read (each must be an ordinary column of the table). */
+export const MCE_RECORD_COLUMNS = ['id', 'timestamp', ...REGS, 'walltime', ...SMALL, 'ip', 'tsc', 'error_msg', 'mcistatus_msg', 'user_action', 'mc_location'];
+
 /** The query for rows one by one (`rows`, in id order) or corrected groups (`groups`, in
  * SQLite's grouping order: sorting a hundred thousand groups by id costs a tenth of the
- * read, and every consumer orders by time); both have the same leading columns. */
+ * read, and every consumer orders by time); both have the same leading columns, and
+ * result columns have distinct names (rows come back by name). */
 export function mceQuery(columns: ReadonlySet<string>, what: 'rows' | 'groups'): { sql: string; optional: string[] } {
   const optional: string[] = MCE_RECORD_OPTIONAL.filter((c) => columns.has(c));
   const small = SMALL.map((c) => `CAST(${c} AS REAL)`).join(', ');
@@ -42,7 +46,7 @@ export function mceQuery(columns: ReadonlySet<string>, what: 'rows' | 'groups'):
   return {
     optional,
     sql: `SELECT CAST(min(id) AS TEXT), ${REGS.join(', ')}, min(walltime), ${small},
-      NULL, NULL, NULL, NULL${opt}, count(*), max(walltime)
+      NULL AS ip, NULL AS tsc, NULL AS words, NULL AS stamp${opt}, count(*), max(walltime)
       FROM mce_record WHERE ${GROUPED}
       GROUP BY ${[...REGS, ...SMALL, ...optional].join(', ')}, walltime / ${GROUP_SPAN_S}`,
   };
@@ -111,7 +115,7 @@ export class MceRowReader {
     this.optional.forEach((name, k) => {
       if (name === 'microcode') { const u = MceRowReader.int(rest[k]); if (u !== undefined) mc.microcode = u; return; }
       const r = this.u64(rest[k]);
-      if (r) mc[name as 'synd' | 'ipid'] = r;
+      if (r) mc[name === 'mcgcap' ? 'mcgCap' : (name as 'synd' | 'ipid')] = r;
     });
     return mc;
   }

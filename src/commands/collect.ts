@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { RunIO } from '../cli.js';
 import type { SourceKind, SourceSpec } from '../collect/index.js';
 import { ApplicationError } from '../util/errors.js';
+import { escapeControl, stringifyJsonLine } from '../util/escape.js';
 
 interface CollectFlags {
   config?: string;
@@ -46,27 +47,31 @@ export function register(program: Command, io: RunIO): void {
       const { collect, loadConfig, sendToJournal, SOURCE_KINDS } = await import('../collect/index.js');
       const config = loadConfig(flags.config);
       if (flags.keep !== undefined && !/^\d{1,6}$/.test(flags.keep)) throw new ApplicationError(`--keep ${flags.keep}: expected a count`, 2);
+      // Record names and contents reach the terminal only escaped: a name must not forge a line.
       const result = await collect({
         archive: flags.archive ?? config.archive,
         sources: sourceSpecs(SOURCE_KINDS, config.sources, flags),
         unlink: flags.unlink ?? config.unlink,
         keep: flags.keep !== undefined ? Number(flags.keep) : config.keep,
+      }).catch((err: unknown) => {
+        if (err instanceof Error) err.message = escapeControl(err.message);
+        throw err;
       });
-      for (const n of result.notes) io.stderr(`crashlog: ${n.message}\n`);
+      for (const n of result.notes) io.stderr(`crashlog: ${escapeControl(n.message)}\n`);
       for (const e of result.entries) {
         if (flags.json) {
           for (const i of e.incidents) {
-            io.stdout(JSON.stringify({ entry: e.id, time: i.time, cause: i.cause, kind: i.kind, title: i.title, signature: i.signature, boot: i.boot }) + '\n');
+            io.stdout(stringifyJsonLine({ entry: e.id, time: i.time, cause: i.cause, kind: i.kind, title: i.title, signature: i.signature, boot: i.boot }) + '\n');
           }
         } else {
-          io.stdout(`== archived ${e.records} record(s) as ${e.dir}\n${e.reportText}`);
+          io.stdout(escapeControl(`== archived ${e.records} record(s) as ${e.dir}\n${e.reportText}`, true));
           if (!e.reportText.endsWith('\n')) io.stdout('\n');
         }
         if (flags.journal) {
           for (const i of e.incidents) {
             const err = sendToJournal({ id: e.id, cause: i.cause, kind: i.kind, title: i.title, signature: i.signature, time: i.time });
             if (err) {
-              io.stderr(`crashlog: ${err}\n`);
+              io.stderr(`crashlog: ${escapeControl(err)}\n`);
               result.failed = true;
             }
           }

@@ -7,6 +7,10 @@ import { register as collect } from './collect.js';
 import { register as list } from './list.js';
 import { register as dmesg } from './dmesg.js';
 import { register as mce } from './mce.js';
+import { register as completion } from './completion.js';
+import { register as listen } from './listen.js';
+import { register as watch } from './watch.js';
+import { register as symbolize } from './symbolize.js';
 
 export type RegisterCommand = (program: Command, io: RunIO) => void;
 
@@ -17,4 +21,8 @@ export const commands: RegisterCommand[] = [
   list,
   dmesg,
   mce,
+  listen,
+  watch,
+  symbolize,
+  completion,
 ];

@@ -1,7 +1,10 @@
 // Options shared by the commands that read inputs.
 import type { Command } from 'commander';
 import type { ReadOptions } from '../backend.js';
+import type { RunIO } from '../cli.js';
 import { ApplicationError } from '../util/errors.js';
+import { wantColor, type ColorWhen } from '../util/color.js';
+import { escapeControl, escapeControlKeepSgr } from '../util/escape.js';
 
 export function addInputOptions(cmd: Command): Command {
   return cmd
@@ -20,4 +23,25 @@ export function parseReadOptions(opts: string[] | undefined): ReadOptions {
     out[key] = /^(0x[0-9a-f]+|\d+)$/i.test(value) ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
   }
   return out;
+}
+
+/**
+ * Run `read` on the inputs with every stream among them ("-", a pipe, /dev/fd/N) made
+ * readable first (src/input/stream.ts), and its temporary copy removed afterwards.
+ */
+export async function readStreams<T>(inputs: string[], as: string | undefined, read: (paths: string[]) => Promise<T>): Promise<T> {
+  const { prepareInputs } = await import('../input/stream.js');
+  const prepared = await prepareInputs(inputs, as);
+  try {
+    return await read(prepared.paths);
+  } finally {
+    await prepared.dispose();
+  }
+}
+
+/** Text output for a person: coloured as `--color` and the terminal say, and no control
+ * byte from an input in it (the renderer's own colours pass). */
+export function textOut(io: RunIO, when: ColorWhen): { color: boolean; write(s: string): void } {
+  const color = wantColor(when, io.stdoutIsTTY ?? process.stdout.isTTY);
+  return { color, write: (s) => io.stdout(color ? escapeControlKeepSgr(s) : escapeControl(s, true)) };
 }

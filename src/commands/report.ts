@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { RunIO } from '../cli.js';
-import { addInputOptions, parseReadOptions } from './options.js';
+import { addInputOptions, parseReadOptions, readStreams, textOut } from './options.js';
 import { ApplicationError } from '../util/errors.js';
+import type { ColorWhen } from '../util/color.js';
+import { addSymbolOptions, symbolizeIncidents, type SymbolFlags } from './symbolize.js';
 
 /** The inputs of archived entries (`--archive [ID|PATH]`); the archive code loads only then. */
 async function archivedInputs(spec: string | true): Promise<string[]> {
@@ -10,17 +12,17 @@ async function archivedInputs(spec: string | true): Promise<string[]> {
 }
 
 export function register(program: Command, io: RunIO): void {
-  addInputOptions(
+  addSymbolOptions(addInputOptions(
     program
       .command('report')
       .description('say why the machine crashed, from any inputs (pstore dirs, ramoops/MTD images, vmcores, logs, journals, MCE records)')
-      .argument('[inputs...]', 'files or directories; recognised by content'),
-  )
+      .argument('[inputs...]', "files or directories, recognised by content; '-' or a pipe reads a stream"),
+  ))
     .option('--json', 'print the JSON report (schema in the README)')
     .option('--html', 'print a self-contained HTML page')
-    .option('--color', 'color the text report')
+    .option('--bundle <out>', 'also write a ticket bundle OUT.tar.gz: report.html, .json, .txt, the inputs, a manifest with sha256')
     .option('--archive [id]', 'report what crashlog collect archived, again: every entry, entry ID, or an archive or entry folder')
-    .action(async (named: string[], opts: { as?: string; opt?: string[]; json?: boolean; html?: boolean; color?: boolean; archive?: string | true }) => {
+    .action(async (named: string[], opts: { as?: string; opt?: string[]; json?: boolean; html?: boolean; color: ColorWhen; archive?: string | true; bundle?: string } & SymbolFlags) => {
       // Loaded when the command runs: every other command starts without the whole pipeline.
       const [{ analyze }, { renderHtml }, { renderText }, { stringifyJson, toJsonReport }] = await Promise.all([
         import('../analyze.js'), import('../report/html.js'), import('../report/text.js'), import('../report/json.js'),
@@ -31,8 +33,20 @@ export function register(program: Command, io: RunIO): void {
         if (opts.archive === undefined) throw new ApplicationError('report: name at least one input (a pstore directory, an image, a vmcore, a log)', 2);
         throw new ApplicationError('report: the archive holds no entries', 1);
       }
-      const a = await analyze(inputs, { as: opts.as, options: parseReadOptions(opts.opt) });
-      io.stdout(opts.json ? stringifyJson(toJsonReport(a)) + '\n' : opts.html ? renderHtml(a) : renderText(a, { color: opts.color }));
+      const options = parseReadOptions(opts.opt);
+      const a = await readStreams(inputs, opts.as, async (paths) => {
+        const r = await analyze(paths, { as: opts.as, options });
+        await symbolizeIncidents(r.incidents, opts, io);
+        // Inside: the bundle carries the input files, and a stream input is a temporary file.
+        if (opts.bundle) await (await import('../report/bundle.js')).bundleReport(opts.bundle, r, io);
+        return r;
+      });
+      if (opts.json) io.stdout(stringifyJson(toJsonReport(a)) + '\n');
+      else if (opts.html) io.stdout(renderHtml(a));
+      else {
+        const out = textOut(io, opts.color);
+        out.write(renderText(a, { color: out.color }));
+      }
       // Exit 1 when nothing could be read at all; problems beside good records are reported, not fatal.
       if (a.inputs.every((i) => i.records === 0)) process.exitCode = 1;
     });

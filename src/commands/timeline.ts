@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { RunIO } from '../cli.js';
-import { addInputOptions, parseReadOptions } from './options.js';
+import { addInputOptions, parseReadOptions, readStreams, textOut } from './options.js';
+import type { ColorWhen } from '../util/color.js';
 import { ApplicationError } from '../util/errors.js';
 
 export function register(program: Command, io: RunIO): void {
@@ -8,14 +9,18 @@ export function register(program: Command, io: RunIO): void {
     program
       .command('timeline')
       .description('print the merged timeline of all inputs, boot by boot, with the source of each line')
-      .argument('<inputs...>', 'files or directories'),
+      .argument('<inputs...>', "files or directories; '-' or a pipe reads a stream"),
   )
     .option('--no-sources', 'leave out where each line came from')
-    .action(async (inputs: string[], opts: { as?: string; opt?: string[]; sources: boolean }) => {
+    .action(async (inputs: string[], opts: { as?: string; opt?: string[]; sources: boolean; color: ColorWhen }) => {
       if (inputs.length === 0) throw new ApplicationError('timeline: name at least one input', 2);
       const [{ analyze }, { timelineText }] = await Promise.all([import('../analyze.js'), import('../report/timeline.js')]);
-      const a = await analyze(inputs, { as: opts.as, options: parseReadOptions(opts.opt) });
-      for (const text of timelineText(a.timeline, { sources: opts.sources })) io.stdout(text);
+      const options = parseReadOptions(opts.opt);
+      const a = await readStreams(inputs, opts.as, (paths) => analyze(paths, { as: opts.as, options }));
+      const out = textOut(io, opts.color);
+      for (const text of timelineText(a.timeline, { sources: opts.sources })) out.write(text);
       for (const i of a.inputs) for (const p of i.problems) io.stderr(`crashlog: ${p.path}${p.offset !== undefined ? `+0x${p.offset.toString(16)}` : ''}: ${p.message}\n`);
+      // As report: exit 1 when nothing could be read at all.
+      if (a.inputs.every((i) => i.records === 0)) process.exitCode = 1;
     });
 }

@@ -6,6 +6,7 @@ import { open, readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReadContext } from '../backend.js';
 import { FormatError, messageOf } from '../util/errors.js';
+import { streamInput, type StreamInput } from './stream.js';
 
 /** What readSmall reads at least, for files whose size the filesystem does not tell. */
 const SMALL_READ_CHUNK = 64 * 1024;
@@ -13,11 +14,15 @@ const SMALL_READ_CHUNK = 64 * 1024;
 export class InputFile {
   private constructor(
     readonly path: string,
-    private readonly fh: FileHandle,
+    private readonly fh: FileHandle | undefined,
     readonly size: number,
+    /** A pipe or stdin registered by prepareInputs: read front to back, size unknown. */
+    private readonly stream?: StreamInput,
   ) {}
 
   static async open(path: string): Promise<InputFile> {
+    const stream = streamInput(path);
+    if (stream) return new InputFile(path, undefined, Infinity, stream);
     const fh = await open(path, 'r');
     try {
       const st = await fh.stat();
@@ -30,6 +35,7 @@ export class InputFile {
 
   /** Up to `length` bytes at `position`; shorter only at end of file. */
   async read(position: number, length: number): Promise<Uint8Array> {
+    if (!this.fh) return this.stream!.read(position, length);
     const want = Math.max(0, Math.min(length, this.size - position));
     const buf = Buffer.allocUnsafe(want);
     let got = 0;
@@ -49,7 +55,7 @@ export class InputFile {
   }
 
   async close(): Promise<void> {
-    await this.fh.close();
+    await this.fh?.close();
   }
 }
 

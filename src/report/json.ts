@@ -3,9 +3,13 @@
 // nanosecond strings (those are already strings in the Incident model).
 import type { Analysis } from '../analyze.js';
 import type { JsonReport } from '../model/index.js';
+import { machineOf, machineReport } from './machine.js';
 
 export function toJsonReport(a: Analysis): JsonReport {
-  return { version: 1, inputs: a.inputs, incidents: a.incidents };
+  const report: JsonReport = { version: 1, inputs: a.inputs, incidents: a.incidents };
+  const machine = machineOf(a.records);
+  if (machine) report.machine = machineReport(machine);
+  return report;
 }
 
 /** JSON with bigints as "0x…" strings (Dates become ISO strings through toJSON). */

@@ -4,6 +4,8 @@ import pc from 'picocolors';
 import type { Analysis } from '../analyze.js';
 import type { Incident } from '../model/index.js';
 import { formatSource } from './source.js';
+import { oopsFacts, oopsLines } from '../oops/text.js';
+import { dimmLine, historyLine, machineLine, machineOf, machineReport } from './machine.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -25,14 +27,17 @@ function incidentLines(i: Incident, c: ReturnType<typeof pc.createColors>): stri
     ['panic', i.panic],
     ['function', i.function],
     ['module', i.module],
-    ['taint', i.taint],
+    ...oopsFacts(i),
     ['confidence', i.confidence.toFixed(2)],
+    ['dimm', i.dimm ? dimmLine(i.dimm) : undefined],
   ];
   for (const [k, v] of facts) if (v !== undefined && v !== '') out.push(`  ${k.padEnd(10)} ${v}`);
+  out.push(...oopsLines(i));
   if (i.events.length) {
     out.push('  events:');
     for (const e of i.events) out.push(`    ${e.title}${e.corrupted ? ' (corrupted report)' : ''}  ${c.dim(formatSource(e.source))}`);
   }
+  out.push(...eventTimeline(i));
   for (const m of i.mce ?? []) {
     out.push(`  machine check: bank ${m.bank} status ${m.status}${m.addr ? ` addr ${m.addr}` : ''}${m.cpu !== undefined ? ` cpu ${m.cpu}` : ''}${m.socket !== undefined ? ` socket ${m.socket}` : ''}`);
     out.push(`    ${m.severity}, ${m.errorClass}: ${m.summary}  ${c.dim(formatSource(m.source))}`);
@@ -40,6 +45,7 @@ function incidentLines(i: Incident, c: ReturnType<typeof pc.createColors>): stri
   for (const h of i.correctedBefore ?? []) {
     out.push(`  corrected before: bank ${h.bank} x${h.count}${h.addr ? ` addr ${h.addr}` : ''}${h.first ? ` first ${h.first}` : ''}${h.last ? ` last ${h.last}` : ''}`);
   }
+  for (const h of i.dimmHistory ?? []) out.push(`  dimm history: ${historyLine(h)}`);
   if (i.evidence.length) {
     out.push('  evidence:');
     for (const e of i.evidence) out.push(`    ${e.text}  ${c.dim(formatSource(e.source))}`);
@@ -48,9 +54,23 @@ function incidentLines(i: Incident, c: ReturnType<typeof pc.createColors>): stri
   return out;
 }
 
+/** The events one a line on the kernel clock, relative to the last ("-3.2 s  WARNING in ..."): the timeline picture of the HTML page, in the terminal. */
+export function eventTimeline(i: Incident): string[] {
+  const timed = i.events.filter((e) => e.tsNs !== undefined);
+  if (timed.length < 2) return [];
+  const end = BigInt(timed[timed.length - 1]!.tsNs!);
+  const rel = (ts: string): string => {
+    const s = Number(BigInt(ts) - end) / 1e9;
+    return `${s === 0 ? '0.0' : s.toFixed(Math.abs(s) < 1 ? 2 : 1)} s`;
+  };
+  return ['  timeline:', ...i.events.map((e) => `    ${(e.tsNs === undefined ? '?' : rel(e.tsNs)).padStart(9)}  ${e.title}${e.corrupted ? ' (corrupted report)' : ''}`)];
+}
+
 export function renderText(a: Analysis, opts: TextOptions = {}): string {
   const c = pc.createColors(opts.color ?? false);
   const out: string[] = [];
+  const machine = machineOf(a.records);
+  if (machine) out.push(`machine: ${machineLine(machineReport(machine))}`, '');
   if (a.incidents.length === 0) out.push('No crash found in the inputs.');
   for (const i of a.incidents) {
     out.push(...incidentLines(i, c), '');

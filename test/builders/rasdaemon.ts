@@ -1,6 +1,6 @@
-// rasdaemon databases made with the same SQLite library and rasdaemon's own schema
+// rasdaemon databases made with the same SQLite library (node-sqlite3-wasm) and rasdaemon's own schema
 // (backends/rasdaemon/layout.ts, taken from a database the real rasdaemon 0.6.8 wrote).
-import Database from 'better-sqlite3';
+import { Database } from 'node-sqlite3-wasm';
 import { RASDAEMON_SCHEMA } from '../../backends/rasdaemon/layout.js';
 
 export interface MceRow {
@@ -28,13 +28,17 @@ export function buildRasdaemonDb(path: string, mces: Iterable<MceRow>, events: M
     const ins = db.prepare(`INSERT INTO mce_record (timestamp, mcgcap, mcgstatus, status, addr, misc, ip, tsc, walltime, cpu, cpuid, apicid, socketid, cs, bank, cpuvendor, bank_name, error_msg, mcgstatus_msg, mcistatus_msg, mcastatus_msg, user_action, mc_location)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, '', ?, '', '', '', '', '')`);
     const insEv = db.prepare('INSERT INTO mc_event (timestamp, err_count, err_type, err_msg, label, mc, top_layer, middle_layer, lower_layer, address, grain, syndrome, driver_detail) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?, 32, 0, \'\')');
-    db.transaction(() => {
+    db.exec('BEGIN');
+    {
       for (const r of mces) {
         const wall = r.walltime ?? 1_795_375_938;
-        ins.run(stamp(wall), signed(r.mcgcap ?? 0x100010an), signed(r.mcgstatus), signed(r.status), signed(r.addr), signed(r.misc), signed(r.ip), signed(r.tsc), wall, r.cpu ?? 0, r.cpuid ?? 0x50654, r.apicid ?? r.cpu ?? 0, r.socketid ?? 0, r.bank, r.cpuvendor ?? 0, r.error_msg ?? '');
+        ins.run([stamp(wall), signed(r.mcgcap ?? 0x100010an), signed(r.mcgstatus), signed(r.status), signed(r.addr), signed(r.misc), signed(r.ip), signed(r.tsc), wall, r.cpu ?? 0, r.cpuid ?? 0x50654, r.apicid ?? r.cpu ?? 0, r.socketid ?? 0, r.bank, r.cpuvendor ?? 0, r.error_msg ?? '']);
       }
-      for (const e of events) insEv.run(e.timestamp, e.err_count, e.err_type, e.err_msg, e.label, e.mc, signed(e.address));
-    })();
+      for (const e of events) insEv.run([e.timestamp, e.err_count, e.err_type, e.err_msg, e.label, e.mc, signed(e.address)]);
+    }
+    db.exec('COMMIT');
+    ins.finalize();
+    insEv.finalize();
   } finally {
     db.close();
   }

@@ -13,7 +13,7 @@ describe('crashlog argv -> outcome', () => {
     { argv: ['report', '--as', 'nope', ERST], code: 2, stderr: /--as nope: no such backend \(one of: .*pstore/ },
     { argv: ['report', '--opt', 'novalue', ERST], code: 2, stderr: /expected key=value/ },
     { argv: ['report', '/no/such/file'], code: 1, stdout: /\/no\/such\/file: .*cannot read: .*ENOENT/ },
-    { argv: ['frobnicate'], code: 1, stderr: /unknown command/ },
+    { argv: ['frobnicate'], code: 2, stderr: /unknown command/ },
   ])('$argv', async ({ argv, code, stdout, stderr }) => {
     const r = await runCli(argv);
     expect(r.code).toBe(code);
