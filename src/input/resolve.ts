@@ -3,6 +3,7 @@
 // (only confident readings count there, so notes and manifests beside the data are left).
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
+import fg from 'fast-glob';
 import { backendById, backends } from '../../backends/index.js';
 import type { Backend } from '../backend.js';
 import type { Problem } from '../model/index.js';
@@ -52,6 +53,26 @@ async function resolveOne(path: string, depth: number, out: ResolvedInput[], pro
   if (depth === 0) problems.push({ path, message: 'not a format crashlog reads (try --as BACKEND)' });
 }
 
+/** Paths a glob may stand for, at most (a fleet's /var/crash holds many dumps, not millions). */
+const MAX_GLOB_MATCHES = 10_000;
+
+/**
+ * A path that does not exist but holds glob characters (`'/var/crash/2026-*'`, quoted so the
+ * shell left it) is expanded with fast-glob, sorted, symlinks not followed; one that
+ * matches nothing is a problem of its own. A path that exists is taken as it is.
+ */
+async function expandGlobs(paths: readonly string[], problems: Problem[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (streamInput(p) || !fg.isDynamicPattern(p) || (await lstat(p).then(() => true, () => false))) { out.push(p); continue; }
+    const found = (await fg(p, { onlyFiles: false, followSymbolicLinks: false, dot: true, unique: true, suppressErrors: true })).sort();
+    if (found.length === 0) problems.push({ path: p, message: 'no file matches this pattern' });
+    if (found.length > MAX_GLOB_MATCHES) problems.push({ path: p, message: `${found.length} matches; only the first ${MAX_GLOB_MATCHES} read` });
+    out.push(...found.slice(0, MAX_GLOB_MATCHES));
+  }
+  return out;
+}
+
 export async function resolveInputs(paths: string[], as?: string): Promise<{ inputs: ResolvedInput[]; problems: Problem[] }> {
   const inputs: ResolvedInput[] = [];
   const problems: Problem[] = [];
@@ -59,7 +80,7 @@ export async function resolveInputs(paths: string[], as?: string): Promise<{ inp
   if (as !== undefined && !forced) {
     throw new ApplicationError(`--as ${as}: no such backend (one of: ${backends.map((b) => b.id).join(', ')})`, 2);
   }
-  for (const path of paths) {
+  for (const path of await expandGlobs(paths, problems)) {
     try {
       // A symlink named on the command line is followed (readers look at what they are given
       // with lstat, so they get its target); one met inside a directory is not.

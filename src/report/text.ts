@@ -6,6 +6,7 @@ import type { Incident } from '../model/index.js';
 import { formatSource } from './source.js';
 import { oopsFacts, oopsLines } from '../oops/text.js';
 import { dimmLine, historyLine, machineLine, machineOf, machineReport } from './machine.js';
+import { humanTime, span } from './time.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -23,7 +24,7 @@ function incidentLines(i: Incident, c: ReturnType<typeof pc.createColors>): stri
   const facts: [string, string | undefined][] = [
     ['boot', i.boot + (i.release ? ` (${i.release})` : '')],
     ['kind', i.kind + (i.hung ? ' (system was hung, no panic)' : '')],
-    ['when', i.time],
+    ['when', i.time === undefined ? undefined : humanTime(i.time)],
     ['panic', i.panic],
     ['function', i.function],
     ['module', i.module],
@@ -43,7 +44,8 @@ function incidentLines(i: Incident, c: ReturnType<typeof pc.createColors>): stri
     out.push(`    ${m.severity}, ${m.errorClass}: ${m.summary}  ${c.dim(formatSource(m.source))}`);
   }
   for (const h of i.correctedBefore ?? []) {
-    out.push(`  corrected before: bank ${h.bank} x${h.count}${h.addr ? ` addr ${h.addr}` : ''}${h.first ? ` first ${h.first}` : ''}${h.last ? ` last ${h.last}` : ''}`);
+    const before = h.first && i.time ? span(h.first, i.time) : undefined;
+    out.push(`  corrected before: bank ${h.bank} x${h.count}${h.addr ? ` addr ${h.addr}` : ''}${h.first ? ` first ${h.first}` : ''}${h.last ? ` last ${h.last}` : ''}${before ? ` (the first ${before} before the fatal one)` : ''}${h.atFatalAddress ? ' at the address the fatal error hit' : ''}`);
   }
   for (const h of i.dimmHistory ?? []) out.push(`  dimm history: ${historyLine(h)}`);
   if (i.evidence.length) {
