@@ -1,5 +1,6 @@
 // Reading crash-reports/ files (syzkaller test data): header lines, blank line, log.
-export interface CrashReportFile { titles: string[]; corrupted: boolean; log: string }
+/** `frame`: syzkaller's FRAME: header (the function the title names), when the file has one. */
+export interface CrashReportFile { titles: string[]; corrupted: boolean; log: string; frame?: string }
 
 export function parseCrashReport(text: string): CrashReportFile {
   const blank = text.indexOf('\n\n');
@@ -9,10 +10,12 @@ export function parseCrashReport(text: string): CrashReportFile {
   if (rep >= 0) log = log.slice(0, rep);
   const titles: string[] = [];
   let corrupted = false;
+  let frame: string | undefined;
   for (const l of head.split('\n')) {
+    if (l.startsWith('FRAME: ')) frame = l.slice(7);
     if (l.startsWith('TITLE: ')) titles.unshift(l.slice(7));
     else if (l.startsWith('ALT: ')) titles.push(l.slice(5));
     else if (l === 'CORRUPTED: Y') corrupted = true;
   }
-  return { titles, corrupted, log };
+  return frame === undefined ? { titles, corrupted, log } : { titles, corrupted, log, frame };
 }

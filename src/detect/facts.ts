@@ -1,4 +1,5 @@
 // Facts of one report: CPU/PID/comm line, taint, hardware, RIP/PC, modules, frames.
+import type { KernelMessage } from '../model/index.js';
 import type { CrashEvent, Frame } from './types.js';
 import { parseFrame } from './frames.js';
 import { CPU_LINE } from '../kmsg/cpu-line.js';
@@ -19,17 +20,21 @@ export function decodeTaint(taint: string): string[] {
   return [...flags].filter((c) => c !== 'G' && TAINT[c]).map((c) => TAINT[c]!);
 }
 
-/** Fill `ev` from the lines of its report (frames in print order, IP first); returns the index in
+/** Fill `ev` from the lines of its report (messages from..to) (frames in print order, IP first); returns the index in
  * ev.frames where the interrupted context starts (after </IRQ>), or 0. */
-export function readFacts(ev: CrashEvent, lines: readonly string[]): number {
+export function readFacts(ev: CrashEvent, msgs: readonly KernelMessage[], from: number, to: number): number {
   let irqEnd = 0;
   let ipFrame: Frame | undefined;
   const trace: Frame[] = [];
-  for (const raw of lines) {
-    const line = raw.trimStart();
-    if (END.test(line)) break;
-    const c = CPU_LINE.exec(line);
-    if (c && ev.cpu === undefined) {
+  for (let i = from; i < to; i++) {
+    const raw = msgs[i]!.text;
+    const line = raw.charCodeAt(0) === 32 ? raw.trimStart() : raw;
+    // Each anchored pattern runs only on lines that start with its first letter (this loop is
+    // per line of every report).
+    const c0 = line.charCodeAt(0);
+    if ((c0 === 45 /* - */ || c0 === 75 /* K */) && END.test(line)) break;
+    const c = c0 === 67 /* C */ && ev.cpu === undefined ? CPU_LINE.exec(line) : null;
+    if (c) {
       ev.cpu = Number(c[1]); ev.pid = Number(c[2]); ev.comm = c[3]!;
       if (c[4]) { ev.taint = c[4]; ev.taintFlags = decodeTaint(c[4]); }
       ev.release = c[5]!;
@@ -40,7 +45,7 @@ export function readFacts(ev: CrashEvent, lines: readonly string[]): number {
       ev.modules = line.slice(18).trim().split(/\s+/).filter(Boolean).map((m) => m.replace(/\(.*$/, ''));
       continue;
     }
-    const ip = IP_LINE.exec(line);
+    const ip = c0 === 82 /* R */ || c0 === 73 /* I */ || c0 === 112 /* p */ || c0 === 80 /* P */ ? IP_LINE.exec(line) : null;
     if (ip) {
       if (ev.ip === undefined && /\+0x/.test(ip[1]!)) { ev.ip = ip[1]!; ipFrame = parseFrame(ip[1]!); }
       continue;

@@ -1,10 +1,10 @@
 // The shape of one row of the crash-title table (after syzkaller pkg/report's oopsFormat):
 // header, title format, where the guilty frame comes from, and when the report is corrupted.
-import { CALL_TRACE, RIP, type StackSpec } from './stack.js';
+import { CALL_TRACE, RIP, WARN_START, type StackSpec } from './stack.js';
 
 /** Crash kinds, sorted. */
 export type CrashKind =
-  | 'bug' | 'hang' | 'lockup' | 'machine-check' | 'memory-safety' | 'oom' | 'oops' | 'panic' | 'rcu-stall' | 'warning';
+  | 'bug' | 'hang' | 'lockup' | 'machine-check' | 'memory-safety' | 'oom' | 'oops' | 'panic' | 'rcu-stall' | 'reset' | 'warning';
 
 export interface TitleRule {
   kind: CrashKind;
@@ -23,6 +23,8 @@ export interface TitleRule {
   /** The report carries no stack trace by design (syzkaller's noStackTrace): a missing
    * trace does not make it corrupted. */
   traceless?: boolean;
+  /** syzkaller's alternative titles (same placeholders), for dedup across arches and kinds. */
+  alt?: readonly string[];
   /** The format itself means a cut report ("kernel panic: Fatal exception" alone). */
   corrupted?: boolean;
   /** Header lines that follow within the report and belong to it instead of starting another
@@ -32,7 +34,8 @@ export interface TitleRule {
 
 /** Oopses: the faulting instruction, else the call trace. */
 export const ripStack = (skip?: string[]): StackSpec => ({ parts: [RIP, CALL_TRACE, 'trace'], ...(skip ? { skip } : {}) });
-/** WARNINGs: the frames after the trap's RIP line; kernels without one print just the trace. */
-export const warnStack = (skip?: string[]): StackSpec => ({ parts: [RIP, 'trace'], parts2: [CALL_TRACE, 'trace'], ...(skip ? { skip } : {}) });
+/** WARNINGs: the frames after the trap's RIP line (powerpc64: "--- interrupt:"); kernels
+ * without one print just the trace (syzkaller's warningStackFmt). */
+export const warnStack = (skip?: string[]): StackSpec => ({ parts: [WARN_START, 'trace'], parts2: [CALL_TRACE, 'trace'], ...(skip ? { skip } : {}) });
 /** Reports that only print a call trace. */
 export const traceStack = (skip?: string[]): StackSpec => ({ parts: [CALL_TRACE, 'trace'], ...(skip ? { skip } : {}) });

@@ -3,13 +3,16 @@
 // in order; the first whose header (and `need` lines) match names the report.
 import type { TitleRule } from './rule-types.js';
 import { MEMORY_RULES } from './rules-memory.js';
-import { BUG_RULES, HANG_RULES, OOPS_RULES, OTHER_RULES, PANIC_RULES } from './rules-bug.js';
+import { BUG_RULES } from './rules-bug.js';
+import { INFO_RULES } from './rules-info.js';
+import { OOPS_RULES } from './rules-oops.js';
+import { OTHER_RULES, PANIC_RULES } from './rules-panic.js';
 import { WARN_RULES } from './rules-warn.js';
 
 export type { CrashKind, TitleRule } from './rule-types.js';
 export { normalizeTitle } from './title.js';
 
-export const RULES: readonly TitleRule[] = [...MEMORY_RULES, ...OOPS_RULES, ...BUG_RULES, ...HANG_RULES, ...WARN_RULES, ...PANIC_RULES, ...OTHER_RULES];
+export const RULES: readonly TitleRule[] = [...MEMORY_RULES, ...BUG_RULES, ...OOPS_RULES, ...WARN_RULES, ...INFO_RULES, ...PANIC_RULES, ...OTHER_RULES];
 
 // Rows by the first two characters of their start: one Map lookup per line keeps the table's
 // regexes off ordinary lines (keyed by the two char codes: no substring per line).
@@ -29,6 +32,14 @@ function starts(r: TitleRule, text: string): boolean {
   return typeof r.start === 'string' ? text.startsWith(r.start) : r.start.some((s) => text.startsWith(s));
 }
 
+/** The first row whose header matches this line (the per-line test of detect()). */
+export function matchFirst(text: string): TitleRule | undefined {
+  const list = BY_PREFIX.get(prefixKey(text));
+  if (!list) return undefined;
+  for (const rule of list) if (starts(rule, text) && rule.header.test(text)) return rule;
+  return undefined;
+}
+
 /** Rows whose header matches this line, in table order (several when `need` decides). */
 export function matchRules(text: string): { rule: TitleRule; m: RegExpExecArray }[] {
   const list = BY_PREFIX.get(prefixKey(text));
@@ -43,7 +54,15 @@ export function matchRules(text: string): { rule: TitleRule; m: RegExpExecArray 
 }
 
 /** Lines that name no report of their own: suppressed headers (syzkaller's per-header ignores). */
-export const NOT_A_REPORT = /^(?:INFO: lockdep is turned off|INFO: Stall ended before state dump start|INFO: NMI handler|INFO: recovery required on readonly filesystem|WARNING: \/etc\/ssh\/moduli does not exist|WARNING: workqueue cpumask: online intersect > possible intersect|WARNING: the mand mount option|WARNING: fbcon: |BUG: no syscalls can create resource)/;
+// Matched ignoring case, as syzkaller's "(?i)warning: .* uses wireless extensions".
+export const NOT_A_REPORT = new RegExp([
+  '^INFO: lockdep is turned off', '^INFO: Stall ended before state dump start', '^INFO: NMI handler', '^INFO: recovery required on readonly filesystem',
+  '^INFO: .{0,200}(?:handler|interrupt).{0,200}took too long', '^INFO: sys_.{0,100} is not present in /proc/kallsyms', '^INFO: no syscalls can create resource',
+  '^WARNING: /etc/ssh/moduli does not exist', '^WARNING: workqueue cpumask: online intersect > possible intersect', '^WARNING: [Tt]he mand mount option',
+  '^WARNING: Unsupported flag value', '^WARNING: Unprivileged eBPF is enabled with eIBRS', '^WARNING: fbcon: ', '^WARNING: See https.{0,200} for mitigation options',
+  '^WARNING: kernel not compiled with CPU_SRSO', '^WARNING: .{0,200} uses (?:deprecated v2 capabilities|wireless extensions)',
+  '^BUG: no syscalls can create resource',
+].join('|'), 'i');
 
 /** Panic reasons that only follow from the event before them: folded into it (syzkaller's rule). */
 // arm64/arm die() says which oops: "Oops - BUG: Fatal exception".
@@ -52,4 +71,6 @@ export const FOLLOW_ON_PANIC = /^(?:kernel: )?(?:Oops[\w -]{0,40}: )?(?:Fatal ex
 export const MCE_PANIC = /^Fatal (?:local )?machine check/;
 
 /** Lines that continue the open report instead of starting one (arm64 and x86 oops bodies). */
-export const CONTINUATION = /^(?:Internal error: Oops|Oops: |Mem abort info|Data abort info|invalid opcode: 0000|PANIC: double fault|mce: \[Hardware Error\]: )/;
+// syzkaller's reportStartIgnores: "Internal error:", "invalid opcode: 0000", "PANIC: double fault",
+// "unregister_netdevice: waiting for" never start a second report.
+export const CONTINUATION = /^(?:Internal error: |Oops: |Mem abort info|Data abort info|invalid opcode: 0000|PANIC: double fault|unregister_netdevice: waiting for|mce: \[Hardware Error\]: )/;

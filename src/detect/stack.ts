@@ -1,8 +1,9 @@
-// The guilty frame of a report, the way syzbot picks it (syzkaller pkg/report, extractStackFrame):
-// a rule lists PARTS matched in order over the report's lines: a marker line ("Call Trace:"),
-// a line that names a frame (the RIP line, "at: func+0x"), or TRACE: the frame lines that follow,
-// up to the next stack start. Skipped functions never count; the extractor picks among the rest.
-import { CORRUPTED_LINE, HANG_ANCHORS, HANG_SKIP, STACK_START, STALL_ANCHORS, STALL_STRIP, skipRegex } from './skip.js';
+// The guilty frame of a report, the way syzbot picks it (syzkaller pkg/report/report.go,
+// extractStackFrame): a row lists PARTS matched in order over the report's lines: a marker line
+// ("Call Trace:"), a line that names a frame (the RIP line, "at: func+0x"), or TRACE: the frame
+// lines that follow, up to the next stack start. Skipped functions never count; each frame
+// loses its syscall prefix (STRIP_PREFIXES); the extractor picks among the rest.
+import { CORRUPTED_LINE, HANG_ANCHORS, HANG_SKIP, RISCV_STACK_START, STACK_START, STACK_START_RES, STALL_ANCHORS, skipRegex, stripFrame, type Skip } from './skip.js';
 
 export type Part = 'trace' | RegExp;
 export type Extractor = 'first' | 'stall' | 'hang';
@@ -11,19 +12,23 @@ export interface StackSpec {
   parts: readonly Part[];
   /** Tried when `parts` finds no frame. */
   parts2?: readonly Part[];
-  /** Skipped on top of GENERIC_SKIP (substrings). */
+  /** Skipped on top of GENERIC_SKIP (regex sources, unanchored). */
   skip?: readonly string[];
   extractor?: Extractor;
 }
 
 const FN = '([A-Za-z0-9_]{1,200})(?:\\.|\\+)';
 const PC = '\\[<?(?:0x)?[0-9a-f]{1,16}>?\\]';
-/** The faulting instruction's line: x86 "RIP: 0010:func+0x", old "IP: [<..>] func", arm64 "pc : func". */
+/** The faulting instruction's line: x86 "RIP: 0010:func+0x", old "IP: [<..>] func", powerpc
+ * "NIP: [..] func", arm64 "pc : func", arm32 "PC is at func" (syzkaller's linuxRipFrame). */
 export const RIP = new RegExp(`(?:IP|NIP|pc |PC is at):? (?:(?:[0-9]{1,5}:)?(?:${PC} {1,4}){0,2}${FN}|(?:[0-9]{1,5}:)?0x[0-9a-f]{1,16}|(?:[0-9]{1,5}:)?${PC} {1,4}\\[< *\\(null\\)>\\] {1,4}\\(null\\)|[0-9]{1,5}: {1,4}\\(null\\))`);
+/** WARNINGs: x86 traps print the RIP line, powerpc64 "--- interrupt: 700 at func+0x..". */
+export const WARN_START = new RegExp(`(?:${RIP.source}|--- interrupt: [0-9]{1,6} at ${FN})`);
 /** Lock reports: "(&lock){+.+.}, at: [<..>] func+0x..". */
 export const AT_FRAME = new RegExp(`at: (?:${PC} {1,4})?${FN}`);
 export const PC_FRAME = new RegExp(`${PC} {1,4}${FN}`);
-export const CALL_TRACE = /Call [Tt]race:/;
+/** "Call Trace:" (x86), "Call trace:" (arm64), "Backtrace:" (arm32 without unwind tables). */
+export const CALL_TRACE = /Call [Tt]race:|Backtrace:/;
 /** A frame line: " func+0x1/0x2", " [<ffff..>] func+0x..", arm32 "[<..>] (callee) from [<..>] (caller+0x..)". */
 const FRAME_LINES = [
   new RegExp(`^ *(?:${PC} ?){0,2}${FN}`),
@@ -48,24 +53,33 @@ export function demangle(name: string): string {
   return name;
 }
 
-function frameOf(m: RegExpExecArray | null, skip: RegExp): string | undefined {
-  if (!m) return undefined;
+/** Every captured, non-skipped function of a match (arm32 lines name two). */
+function framesOf(m: RegExpExecArray, skip: Skip, out: string[]): void {
   for (let g = 1; g < m.length; g++) {
-    const f = m[g];
-    if (f !== undefined && !skip.test(f)) return demangle(f.replace(/\..*$/, ''));
+    const raw = m[g];
+    if (raw === undefined) continue;
+    const dot = raw.indexOf('.');
+    const name = dot < 0 ? raw : raw.slice(0, dot);
+    const f = name.charCodeAt(0) === 95 /* _ */ ? demangle(name) : name;
+    if (!skip.test(f)) out.push(f);
   }
-  return undefined;
 }
 
-function extract(lines: readonly string[], parts: readonly Part[], skip: RegExp, pick: (f: string[]) => string | undefined): { fn?: string; ok: boolean } {
+/** The guilty frame and the raw frames it was picked from (`top`: the non-skipped frames in order). */
+export interface Guilty { fn?: string; ok: boolean; top: string[] }
+
+function extract(lines: readonly string[], parts: readonly Part[], skip: Skip, pick: (f: string[]) => string | undefined): Guilty {
   let i = 0, ok = true, traces = 0;
   let frames: string[] = [];
   let fn: string | undefined;
-  const push = (m: RegExpExecArray | null) => { const f = frameOf(m, skip); if (f) frames.push(f); };
+  let top: string[] = [];
   for (let p = 0; ; p++) {
     if (p === parts.length || (parts[p] === 'trace' && traces > 0)) {
-      const key = pick(frames);
-      if (key === undefined) ok = false; else fn ??= key;
+      // The first extractor looks at one frame; a signature at the top few: strip only those.
+      const stripped = (pick === first ? frames.slice(0, TOP_FRAMES) : frames).map(stripFrame);
+      const key = pick(stripped);
+      if (key === undefined) ok = false;
+      else if (fn === undefined) { fn = key; top = stripped.slice(0, TOP_FRAMES); }
       frames = [];
     }
     if (p === parts.length) break;
@@ -79,9 +93,9 @@ function extract(lines: readonly string[], parts: readonly Part[], skip: RegExp,
         const next = parts[p + 1];
         if (next !== undefined && next !== 'trace') {
           const m = next.exec(ln);
-          if (m) { push(m); p++; break; }
+          if (m) { framesOf(m, skip, frames); p++; break; }
         }
-        for (const re of FRAME_LINES) { const m = re.exec(ln); if (m) { push(m); break; } }
+        for (const re of FRAME_LINES) { const m = re.exec(ln); if (m) { framesOf(m, skip, frames); break; } }
       }
     } else {
       while (i < lines.length) {
@@ -89,24 +103,21 @@ function extract(lines: readonly string[], parts: readonly Part[], skip: RegExp,
         if (CORRUPTED_LINE.test(ln)) { ok = false; break; }
         if (ln.startsWith('Code: ')) continue;
         const m = part.exec(ln);
-        if (m) { push(m); break; }
+        if (m) { framesOf(m, skip, frames); break; }
       }
     }
   }
-  return fn === undefined ? { ok: false } : { fn, ok };
+  return fn === undefined ? { ok: false, top: [] } : { fn, ok, top };
 }
 
+/** Stalls loop across several functions: the frame above the first dispatch point names them. */
 function stall(frames: string[]): string | undefined {
   let prev = frames[0];
   for (const f of frames) {
-    if (STALL_ANCHORS.test(f)) {
-      if (f.includes('smp_call_function')) prev = 'smp_call_function';
-      return prev?.replace(STALL_STRIP, '');
-    }
+    if (STALL_ANCHORS.test(f)) return f.includes('smp_call_function') ? 'smp_call_function' : prev;
     prev = f;
   }
-  // No dispatch point in view (a cut trace, an unusual entry): the top frame, as other reports.
-  return frames[0];
+  return undefined;
 }
 
 function hang(frames: string[]): string | undefined {
@@ -114,10 +125,14 @@ function hang(frames: string[]): string | undefined {
   return frames.find((f) => !HANG_SKIP.test(f));
 }
 
-const PICK: Record<Extractor, (f: string[]) => string | undefined> = { first: (f) => f[0], stall, hang };
+const first = (f: string[]): string | undefined => f[0];
+const PICK: Record<Extractor, (f: string[]) => string | undefined> = { first, stall, hang };
+/** Frames kept from the guilty stack (CrashEvent.guiltyFrames). */
+const TOP_FRAMES = 8;
 
-/** The guilty function of a report (lines from its header on), and whether the stack was whole. */
-export function guiltyFunction(lines: readonly string[], spec: StackSpec): { fn?: string; ok: boolean } {
+/** The guilty function of a report (lines from its header on), whether the stack was whole,
+ * and the non-skipped frames it came from (for signatures). */
+export function guiltyFunction(lines: readonly string[], spec: StackSpec): Guilty {
   const skip = skipRegex(spec.skip);
   const pick = PICK[spec.extractor ?? 'first'];
   const r = extract(lines, spec.parts, skip, pick);
@@ -127,23 +142,27 @@ export function guiltyFunction(lines: readonly string[], spec: StackSpec): { fn?
 
 /** Lines after a stack start within which its first frame must appear. */
 const FRAME_WINDOW = 15;
-const STACK_KEYS = [/Call [Tt]race/, /Allocated:/, /Allocated by task \d{1,10}:/, /Freed:/, /Freed by task \d{1,10}:/, /[^k] backtrace:/];
 
-/** The report lost its stack (syzkaller's isCorrupted): no trace at all, or a trace header
- * without a frame after it. */
+/** The report lost its stack (syzkaller's isCorrupted): a stack start with no frame in the lines
+ * after it, or no stack at all. */
 export function stackMissing(lines: readonly string[]): boolean {
-  if (!lines.some((l) => l.includes('Call Trace') || l.includes('Call trace') || l.includes('backtrace'))) return true;
-  for (const key of STACK_KEYS) {
-    const at = lines.findIndex((l) => key.test(l));
+  // Lines where some stack starts, found in one pass; each key then looks only at those.
+  const starts: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (STACK_START.test(lines[i]!)) starts.push(i);
+  let has = false;
+  for (const key of STACK_START_RES) {
+    const at = starts.find((i) => key.test(lines[i]!)) ?? -1;
     if (at < 0) continue;
-    if (lines.length - at < 4) return true;
+    // syzkaller splits the report text, which ends in a newline: one more (empty) line.
+    if (lines.length - at + 1 < 4) return true;
     let found = false;
     for (let i = at + 1; i < lines.length && i <= at + FRAME_WINDOW; i++) {
       const l = lines[i]!;
-      if (STACK_KEYS.some((k) => k.test(l))) break;
+      if (STACK_START_RES.some((k) => k.test(l))) break;
       if (l.includes('(stack is not available)') || FRAME_LINES.some((re) => re.test(l))) { found = true; break; }
     }
-    if (!found) return true;
+    if (found) has = true;
+    else if (key !== RISCV_STACK_START) return true;
   }
-  return false;
+  return !has;
 }

@@ -15,6 +15,11 @@ export interface CrashEvent {
   kind: string;
   /** syzbot-style title, e.g. "WARNING in forge_check_state". */
   title: string;
+  /** syzbot's alternative titles for the same bug ("bad-access in f", "stall in f"), normalized. */
+  altTitles?: string[];
+  /** The non-skipped frames of the stack the guilty function came from, top first, syscall
+   * prefixes stripped (what signature() hashes). */
+  guiltyFrames?: string[];
   /** The event ended the boot (a panic, or an oops the kernel does not survive). */
   endsBoot: boolean;
   /** The report was cut or interleaved: the title is a best effort. */

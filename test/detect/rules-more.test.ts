@@ -31,10 +31,11 @@ describe('more report families', () => {
   for (const [name, title, lines] of cases) {
     it(name, () => expect(detectText(log(...lines)).map((e) => e.title)).toEqual([title]));
   }
-  it('folds arm64 "Oops - BUG: Fatal exception" into the kernel BUG before it', () => {
+  it('arm64 "Oops - BUG: Fatal exception" ends the kernel BUG before it', () => {
     const ev = detectText(log('kernel BUG at drivers/forge.c:52!', 'Internal error: Oops - BUG: 00000000f2000800 [#1] SMP', 'pc : forge_validate_table+0x14/0x20 [forgecrash]',
       'Call trace:', ' forge_validate_table+0x14/0x20 [forgecrash]', 'Kernel panic - not syncing: Oops - BUG: Fatal exception'));
-    expect(ev.map((e) => [e.title, e.endsBoot, e.panic])).toEqual([['kernel BUG in forge_validate_table', true, 'Oops - BUG: Fatal exception']]);
+    expect(ev.map((e) => [e.title, e.endsBoot, e.panic])).toEqual([['kernel BUG in forge_validate_table', true, 'Oops - BUG: Fatal exception'],
+      ['kernel panic: Oops - BUG: Fatal exception', true, 'Oops - BUG: Fatal exception']]);
   });
   it('reads only the header task\'s lines when the console records callers (CONFIG_PRINTK_CALLER)', () => {
     const text = ['[   10.0][ T97] WARNING: CPU: 0 PID: 97 at drivers/forge.c:3 forge_check_state+0x1/0x2', '[   10.1][ T97] Call Trace:',

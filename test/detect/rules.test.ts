@@ -15,8 +15,14 @@ const cases: [string, string, string[]][] = [
   ['gpf', 'general protection fault in forge_checksum', ['general protection fault, probably for non-canonical address 0xdffffc0000000000: 0000 [#1] PREEMPT SMP KASAN', ...x86Trace('forge_checksum')]],
   ['kernel BUG', 'kernel BUG in forge_validate_table', ['kernel BUG at /usr/src/forgecrash.c:52!', 'invalid opcode: 0000 [#1] PREEMPT SMP PTI', ...x86Trace('forge_validate_table.cold')]],
   ['WARNING with at', 'WARNING in forge_check_state', ['WARNING: CPU: 0 PID: 97 at /usr/src/forgecrash.c:37 forge_check_state+0x1c/0x30 [forgecrash]', 'Modules linked in: forgecrash(OE) ramoops', ...x86Trace('forge_check_state')]],
-  ['WARNING without at', 'WARNING in forge_check_state', ['WARNING: CPU: 0 PID: 97', ...x86Trace('forge_check_state')]],
-  ['soft lockup', 'BUG: soft lockup in forge_spinner', ['watchdog: BUG: soft lockup - CPU#1 stuck for 45s! [forge_spinner:96]', ...x86Trace('forge_spinner')]],
+  // kernel/panic.c __warn without a file (no CONFIG_DEBUG_BUGVERBOSE): syzkaller's WARNING rows
+  // all need "file.c:line", so the line itself is the title.
+  ['WARNING without a file', 'WARNING: CPU: NUM PID: NUM at forge_check_state [forgecrash]', ['WARNING: CPU: 0 PID: 97 at forge_check_state+0x1/0x2 [forgecrash]', ...x86Trace('forge_check_state')]],
+  // kernel/watchdog.c: a kthread spinning; the frame above the dispatch point (kthread) names it.
+  ['soft lockup', 'BUG: soft lockup in forge_spinner', ['watchdog: BUG: soft lockup - CPU#1 stuck for 45s! [forge_spinner:96]', 'RIP: 0010:forge_spin_once+0x1/0x2 [forgecrash]',
+    'Call Trace:', ' <IRQ>', ' </IRQ>', ' <TASK>', ' forge_spinner+0x1/0x2 [forgecrash]', ' kthread+0x1/0x2', ' ret_from_fork+0x1/0x2', ' </TASK>']],
+  // No dispatch point in the stack: syzkaller's stall extractor finds no anchor.
+  ['soft lockup without a dispatch frame', 'BUG: soft lockup in corrupted', ['watchdog: BUG: soft lockup - CPU#1 stuck for 45s! [forge_spinner:96]', ...x86Trace('forge_spinner')]],
   ['hard lockup', 'BUG: hard lockup in forge_spinner', ['BUG: hard lockup - CPU#1', ...x86Trace('forge_spinner')]],
   // syzbot's hang rule skips the waiting primitives (schedule, *_lock, wait, completion...).
   ['hung task', 'INFO: task hung in forge_sleeper', ['INFO: task sh:97 blocked for more than 120 seconds.', 'task:sh state:D', 'Call Trace:', ' __schedule+0x1/0x2', ' schedule+0x1/0x2', ' mutex_lock+0x1/0x2', ' forge_sleeper+0x1/0x2 [forgecrash]']],
@@ -56,15 +62,17 @@ describe('one report of each family', () => {
 });
 
 describe('incident rules', () => {
-  it('folds "Fatal exception" into the oops before it', () => {
+  it('"Fatal exception" ends the oops before it and stays an event of the timeline', () => {
     const ev = detectText(log('BUG: kernel NULL pointer dereference, address: 0', ...x86Trace('forge_checksum'), 'Kernel panic - not syncing: Fatal exception'));
-    expect(ev).toHaveLength(1);
+    expect(ev.map((e) => [e.title, e.corrupted, e.endsBoot])).toEqual([
+      ['BUG: unable to handle kernel NULL pointer dereference in forge_checksum', false, true], ['kernel panic: Fatal exception', false, true]]);
     expect(ev[0]).toMatchObject({ endsBoot: true, panic: 'Fatal exception', function: 'forge_checksum', module: 'forgecrash', cpu: 1, pid: 97, comm: 'insmod', release: '6.1.0-56-amd64' });
     expect(ev[0]!.taintFlags).toEqual(['warning', 'out-of-tree module', 'unsigned module']);
   });
-  it('folds panic_on_warn into the WARNING; sysrq panic stays its own event', () => {
+  it('panic_on_warn ends the WARNING; sysrq panic stays its own event', () => {
     const w = ['WARNING: CPU: 0 PID: 97 at x.c:1 forge_check_state+0x1/0x2 [forgecrash]', ...x86Trace('forge_check_state')];
-    expect(detectText(log(...w, 'Kernel panic - not syncing: panic_on_warn set ...')).map((e) => [e.title, e.endsBoot])).toEqual([['WARNING in forge_check_state', true]]);
+    expect(detectText(log(...w, 'Kernel panic - not syncing: panic_on_warn set ...')).map((e) => [e.title, e.endsBoot, e.panic])).toEqual([
+      ['WARNING in forge_check_state', true, 'panic_on_warn set ...'], ['kernel panic: panic_on_warn set', true, 'panic_on_warn set ...']]);
     expect(detectText(log(...w, 'Kernel panic - not syncing: sysrq triggered crash')).map((e) => e.title)).toEqual(['WARNING in forge_check_state', 'kernel panic: sysrq triggered crash']);
   });
   it('machine checks: a Hardware Error group, then the fatal panic folded into it', () => {
