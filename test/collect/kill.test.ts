@@ -11,7 +11,8 @@ import { buildPrivate, removeBuild, type Built } from './build.js';
 import { copyPstore, entries, hashes, sha, tempDir, walk } from './helpers.js';
 
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
-const RUNS = 100;
+/** Seeded kills in npm test (KILL_RUNS= for a longer run). */
+const RUNS = Number(process.env.KILL_RUNS ?? 60);
 const STEP_MS = '0.3';
 const ITEM = 'efi-oops-panic'; // 28 records: many steps to land between
 
