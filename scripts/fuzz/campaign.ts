@@ -44,7 +44,8 @@ export function runCase(input: string): { cls: FindingClass; detail: string } | 
   return undefined;
 }
 
-function walk(dir: string, out: string[] = [], depth = 0): string[] {
+/** Paths under `dir`, sorted, four levels deep at most (a seed folder's files). */
+export function walk(dir: string, out: string[] = [], depth = 0): string[] {
   if (depth > 4 || !existsSync(dir)) return out;
   for (const n of readdirSync(dir).sort()) {
     const p = join(dir, n);

@@ -2,7 +2,7 @@
 // probe and read must give records or problems (typed FormatErrors at most), never an
 // uncaught exception, a hang, or a huge allocation. Seeds are found, not listed: a new
 // backend registers by having fixtures.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import fc from 'fast-check';
@@ -13,6 +13,7 @@ import { makeProbe } from '../../src/input/probe.js';
 import { FormatError } from '../../src/util/errors.js';
 import { FIXTURES } from '../corpus.js';
 import { applyMutation, mutationArb } from '../../scripts/fuzz/mutate.js';
+import { walk } from '../../scripts/fuzz/campaign.js';
 import { builtSeeds } from './seeds.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
@@ -30,16 +31,6 @@ const MAX_RSS_GROWTH = 1024 * 1024 * 1024;
 
 const work = mkdtempSync(join(tmpdir(), 'crashlog-fuzz-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function walk(dir: string, out: string[] = [], depth = 0): string[] {
-  if (depth > 4 || !existsSync(dir)) return out;
-  for (const n of readdirSync(dir).sort()) {
-    const p = join(dir, n);
-    out.push(p);
-    if (statSync(p).isDirectory()) walk(p, out, depth + 1);
-  }
-  return out;
-}
 
 function dirSize(p: string): number {
   const st = statSync(p);
