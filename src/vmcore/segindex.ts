@@ -11,7 +11,10 @@ export class SegmentIndex<T> {
   private readonly maxEnd: bigint[];
 
   constructor(items: readonly T[], extent: (s: T) => Extent) {
-    this.segs = items.map((seg) => ({ ...extent(seg), seg })).filter((x) => x.end > x.start).sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    const sorted = items.map((seg) => ({ ...extent(seg), seg })).filter((x) => x.end > x.start).sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    // The same extent again (QEMU maps the ESPFIX page ~65,000 times) answers nothing new, and
+    // would make every look-up past it walk back over all of them: keep the first.
+    this.segs = sorted.filter((x, i) => i === 0 || x.start !== sorted[i - 1]!.start || x.end !== sorted[i - 1]!.end);
     this.maxEnd = [];
     let m = -1n;
     for (const s of this.segs) { if (s.end > m) m = s.end; this.maxEnd.push(m); }
