@@ -15,7 +15,7 @@ import { errnoOf, realFs, type FsOps } from './fsops.js';
 import { acquireLock } from './lock.js';
 import { REPORT_JSON, REPORT_TXT, type Manifest } from './manifest.js';
 import { entryId } from './names.js';
-import { readSource, type SourceNote, type SourceRecord, type SourceSpec } from './sources.js';
+import { CONTEXT_KINDS, readSource, type SourceNote, type SourceRecord, type SourceSpec } from './sources.js';
 import { incidentSignature } from './signature.js';
 import { groupByBoot } from './boots.js';
 import { readPruned, writePruned } from './pruned.js';
@@ -134,17 +134,22 @@ export async function collect(o: CollectOptions): Promise<CollectResult> {
       hashesOf.set(e.id, e.manifest.records.map((r) => r.sha256));
       for (const r of e.manifest.records) archived.copies.set(r.sha256, join(e.dir, r.file));
     }
-    const fresh = records.filter((r) => !archived.copies.has(r.sha256) && !pruned.has(r.sha256));
-    result.alreadyArchived = records.length - fresh.length;
+    // The machine's own tables go with every new entry (sources.ts CONTEXT_KINDS); only crash
+    // records make one, and only they are ever unlinked.
+    const context = records.filter((r) => CONTEXT_KINDS.has(r.kind));
+    const crash = records.filter((r) => !CONTEXT_KINDS.has(r.kind));
+    const fresh = crash.filter((r) => !archived.copies.has(r.sha256) && !pruned.has(r.sha256));
+    result.alreadyArchived = crash.length - fresh.length;
 
-    for (const group of fresh.length ? await groupByBoot(fresh, o.sources) : []) {
+    for (const crashGroup of fresh.length ? await groupByBoot(fresh, o.sources) : []) {
+      const group = [...crashGroup, ...context];
       const entry = await archiveGroup(f, o, archive, group);
       for (const r of group) archived.copies.set(r.sha256, join(entry.dir, r.kind, r.name));
       hashesOf.set(entry.id, group.map((r) => r.sha256));
       result.entries.push({ ...entry, ...(await writeReports(f, entry.dir, entry.id, result.notes)) });
     }
 
-    if (o.unlink) result.unlinked = unlinkArchived(f, records, archived, result.notes);
+    if (o.unlink) result.unlinked = unlinkArchived(f, crash, archived, result.notes);
     // An entry whose collector was stopped before its verdict was written gets it now.
     for (const e of scan.entries) {
       if (!hasFile(f, join(e.dir, REPORT_JSON))) await writeReports(f, e.dir, e.id, result.notes);
@@ -154,7 +159,7 @@ export async function collect(o: CollectOptions): Promise<CollectResult> {
     // not archived again next time (an unreadable source this run forgets nothing).
     const old = entriesToPrune([...scan.entries, ...result.entries], o.keep);
     const gone = new Set(result.unlinked);
-    const present = new Set(records.filter((r) => !gone.has(r.path)).map((r) => r.sha256));
+    const present = new Set(crash.filter((r) => !gone.has(r.path)).map((r) => r.sha256));
     const sourceTrouble = result.notes.some((n) => n.error);
     const remember = new Set([...pruned, ...old.flatMap((e) => hashesOf.get(e.id) ?? [])].filter((h) => sourceTrouble || present.has(h)));
     try {

@@ -1,12 +1,13 @@
 // /etc/crashlog.conf: "key = value" lines, "#" comments. Keys:
 //   archive = /var/lib/crashlog          where entries are written
 //   unlink  = yes|no                     remove records from pstore/efivars once archived
-//   sources = pstore efivars bert        which sources to read; "kind:PATH" overrides a path
+//   sources = pstore efivars bert dmi    which sources to read; "kind:PATH" overrides a path
+//                                        (dmi: the SMBIOS tables, copied into each entry)
 //   keep    = 0                          newest N entries kept (0: keep all)
 import { readFileSync } from 'node:fs';
 import { ApplicationError } from '../util/errors.js';
 import { DEFAULT_ARCHIVE } from './archive.js';
-import { DEFAULT_SOURCES, SOURCE_KINDS, type SourceKind } from './sources.js';
+import { DEFAULT_PATHS, DEFAULT_SOURCES, SOURCE_KINDS, type SourceKind } from './sources.js';
 import { errnoOf } from './fsops.js';
 
 export const DEFAULT_CONFIG = '/etc/crashlog.conf';
@@ -57,7 +58,7 @@ export function parseConfig(text: string, file: string): CollectConfig {
           const colon = item.indexOf(':');
           const kind = (colon < 0 ? item : item.slice(0, colon)) as SourceKind;
           if (!SOURCE_KINDS.includes(kind)) throw new ApplicationError(`${where}: unknown source "${kind}" (one of ${SOURCE_KINDS.join(', ')})`, 2);
-          c.sources[kind] = colon < 0 ? DEFAULT_SOURCES[kind] : item.slice(colon + 1);
+          c.sources[kind] = colon < 0 ? DEFAULT_PATHS[kind] : item.slice(colon + 1);
         }
         break;
       }

@@ -8,14 +8,26 @@ import { sha256, unsafeNameReason } from './names.js';
 import { messageOf } from '../util/errors.js';
 import { isPstoreMount } from '../pstore/mount.js';
 
-export type SourceKind = 'pstore' | 'efivars' | 'bert';
-export const SOURCE_KINDS: SourceKind[] = ['pstore', 'efivars', 'bert'];
+export type SourceKind = 'pstore' | 'efivars' | 'bert' | 'dmi';
+export const SOURCE_KINDS: SourceKind[] = ['pstore', 'efivars', 'bert', 'dmi'];
 
+/**
+ * Sources that describe the machine rather than a crash: the SMBIOS tables
+ * (drivers/firmware/dmi_scan.c exports them as /sys/firmware/dmi/tables/{DMI,smbios_entry_point}),
+ * which name the DIMM behind a memory error. They are copied into every new entry, are never
+ * a reason for one, and are never removed from where they were read.
+ */
+export const CONTEXT_KINDS: ReadonlySet<SourceKind> = new Set(['dmi']);
+const DMI_FILES = new Set(['DMI', 'smbios_entry_point']);
+
+/** Where each kind is read by default (a path that is not there is quietly skipped). */
 export const DEFAULT_SOURCES: Record<SourceKind, string> = {
   pstore: '/sys/fs/pstore',
   efivars: '/sys/firmware/efi/efivars',
   bert: '/sys/firmware/acpi/tables/data/BERT',
+  dmi: '/sys/firmware/dmi/tables',
 };
+export const DEFAULT_PATHS = DEFAULT_SOURCES;
 
 /** A source to read: its kind, its path, and whether the user named it (absence is then an error). */
 export interface SourceSpec {
@@ -101,6 +113,7 @@ export function readSource(f: FsOps, spec: SourceSpec, out: SourceRecord[], note
   const live = spec.kind === 'pstore' && isPstoreMount(spec.path);
   for (const name of names) {
     if (spec.kind === 'efivars' && !EFI_DUMP.test(name)) continue;
+    if (spec.kind === 'dmi' && !DMI_FILES.has(name)) continue;
     const unsafe = unsafeNameReason(name);
     if (unsafe) {
       notes.push({ path: `${spec.path}/${name}`, message: `${spec.path}/${name}: ${unsafe}; left in place, not archived`, error: true });

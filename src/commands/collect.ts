@@ -11,6 +11,7 @@ interface CollectFlags {
   pstore?: string;
   efivars?: string;
   bert?: string;
+  dmi?: string;
   unlink?: boolean;
   keep?: string;
   json?: boolean;
@@ -32,12 +33,13 @@ function sourceSpecs(kinds: readonly SourceKind[], fromConfig: Partial<Record<So
 export function register(program: Command, io: RunIO): void {
   program
     .command('collect')
-    .description('archive the crash records the previous boot left (pstore, EFI variables, BERT), then print the verdict')
+    .description('archive the crash records the previous boot left (pstore, EFI variables, BERT; with the SMBIOS tables), then print the verdict')
     .option('--config <file>', 'config file (default /etc/crashlog.conf, if present)')
     .option('--archive <dir>', 'archive folder (default /var/lib/crashlog)')
     .option('--pstore <dir>', 'pstore folder to read, or "none" (default /sys/fs/pstore)')
     .option('--efivars <dir>', 'efivarfs folder whose dump-type0-* variables are read, or "none" (default /sys/firmware/efi/efivars)')
     .option('--bert <file>', 'ACPI BERT table to read, or "none" (default /sys/firmware/acpi/tables/data/BERT)')
+    .option('--dmi <dir>', 'SMBIOS tables copied into each new entry (names the DIMM of a memory error), or "none" (default /sys/firmware/dmi/tables)')
     .option('--unlink', 'remove each record from pstore/efivars once it is safely archived')
     .option('--no-unlink', 'keep the records in pstore/efivars (overrides the config)')
     .option('--keep <n>', 'keep only the newest N archive entries (0: all)')

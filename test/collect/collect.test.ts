@@ -16,7 +16,7 @@ describe.each(ITEMS)('collect %s', (item) => {
     const src = copyPstore(item, root);
     const archive = join(root, 'archive');
     const before = hashes(src);
-    const args = ['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', archive];
+    const args = ['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--dmi', 'none', '--archive', archive];
 
     const first = await runCli(args);
     expect(first.stderr).toBe('');
@@ -79,7 +79,7 @@ async function collectWithPath(bin: string, src: string, root: string) {
   const path = process.env.PATH;
   process.env.PATH = `${bin}:${path}`;
   try {
-    return await runCli(['collect', '--journal', '--json', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'archive')]);
+    return await runCli(['collect', '--journal', '--json', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--dmi', 'none', '--archive', join(root, 'archive')]);
   } finally {
     process.env.PATH = path;
   }
@@ -91,7 +91,7 @@ describe('collect --json', () => {
     for (const run of [1, 2]) {
       const root = tempDir(`json-${run}`);
       const src = copyPstore('ramoops-oops-panic', root);
-      const args = ['collect', '--json', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'archive')];
+      const args = ['collect', '--json', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--dmi', 'none', '--archive', join(root, 'archive')];
       const r = await runCli(args);
       expect(r.code).toBe(0);
       const [id] = entries(join(root, 'archive'));
@@ -114,7 +114,7 @@ describe('collect with records of two crashed boots in pstore', () => {
     const src = copyPstore('erst-mce-memory', root);
     const other = copyPstore('ramoops-oops-panic', tempDir('two-boots-b'));
     for (const n of readdirSync(other)) writeFileSync(join(src, n), readFileSync(join(other, n)));
-    const r = await runCli(['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'archive')]);
+    const r = await runCli(['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--dmi', 'none', '--archive', join(root, 'archive')]);
     expect(r.code).toBe(0);
     const ids = entries(join(root, 'archive'));
     expect(ids).toHaveLength(2);
@@ -130,7 +130,7 @@ describe('collect with an ERST copy and an EFI copy of two different crashed boo
     const src = copyPstore('erst-mce-memory', root);
     const other = copyPstore('efi-oops-panic', tempDir('erst-efi-b'));
     for (const n of readdirSync(other)) writeFileSync(join(src, n), readFileSync(join(other, n)));
-    const r = await runCli(['collect', '--json', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'archive')]);
+    const r = await runCli(['collect', '--json', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--dmi', 'none', '--archive', join(root, 'archive')]);
     expect(r.code).toBe(0);
     const ids = entries(join(root, 'archive'));
     expect(ids).toHaveLength(2);

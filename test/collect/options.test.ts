@@ -15,7 +15,7 @@ describe('config file', () => {
       archive: '/var/lib/crashlog',
       unlink: false,
       keep: 0,
-      sources: { pstore: '/sys/fs/pstore', efivars: '/sys/firmware/efi/efivars', bert: '/sys/firmware/acpi/tables/data/BERT' },
+      sources: { pstore: '/sys/fs/pstore', efivars: '/sys/firmware/efi/efivars', bert: '/sys/firmware/acpi/tables/data/BERT', dmi: '/sys/firmware/dmi/tables' },
     });
   });
 
@@ -47,10 +47,10 @@ describe('config file', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read the config .*nope\.conf: ENOENT/);
 
-    const none = await runCli(['collect', '--pstore', 'none', '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'empty')]);
+    const none = await runCli(['collect', '--pstore', 'none', '--efivars', 'none', '--bert', 'none', '--dmi', 'none', '--archive', join(root, 'empty')]);
     expect(none).toMatchObject({ code: 0, stdout: 'nothing new to collect (0 record(s) already archived)\n' });
 
-    const absent = await runCli(['collect', '--pstore', join(root, 'no-such-dir'), '--efivars', 'none', '--bert', 'none', '--archive', join(root, 'a2')]);
+    const absent = await runCli(['collect', '--pstore', join(root, 'no-such-dir'), '--efivars', 'none', '--bert', 'none', '--dmi', 'none', '--archive', join(root, 'a2')]);
     expect(absent.code).toBe(1);
     expect(absent.stderr).toMatch(/crashlog: cannot read .*no-such-dir: ENOENT/);
   });
@@ -83,8 +83,8 @@ describe('lock', () => {
     const root = tempDir('lock');
     const src = copyPstore('erst-mce-memory', root);
     const archive = join(root, 'archive');
-    const args = ['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', archive, '--unlink'];
-    await runCli(['collect', '--pstore', 'none', '--efivars', 'none', '--bert', 'none', '--archive', archive]);
+    const args = ['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--dmi', 'none', '--archive', archive, '--unlink'];
+    await runCli(['collect', '--pstore', 'none', '--efivars', 'none', '--bert', 'none', '--dmi', 'none', '--archive', archive]);
 
     // Another open of the file is another holder, even in this process (flock(2) semantics).
     const held = acquireLock(realFs, archive);

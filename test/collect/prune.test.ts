@@ -32,7 +32,7 @@ describe('keep', () => {
     const src = pstoreOf(['erst-mce-memory', 'ramoops-oops-panic']);
     const before = hashes(src);
     const archive = join(tempDir('keep-again'), 'archive');
-    const args = ['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', archive, '--keep', '1'];
+    const args = ['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--dmi', 'none', '--archive', archive, '--keep', '1'];
     const first = await runCli(args);
     expect(first.code).toBe(0);
     expect(first.stderr).toBe('crashlog: pruned 1 old archive entry\n');

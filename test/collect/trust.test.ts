@@ -24,7 +24,7 @@ function world(tag: string) {
   mkdirSync(outside);
   writeFileSync(join(outside, 'secret'), 'do not touch\n');
   const archive = join(root, 'archive');
-  const args = (a = archive) => ['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', a];
+  const args = (a = archive) => ['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--dmi', 'none', '--archive', a];
   return { root, src, outside, archive, args, before: hashes(src) };
 }
 

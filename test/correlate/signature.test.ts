@@ -49,7 +49,7 @@ describe('crashlog list', () => {
     for (const item of ['ramoops-oops-panic', 'efi-oops-panic']) {
       const src = join(root, item, 'pstore');
       cpSync(fixture('pstore', item, 'pstore'), src, { recursive: true });
-      expect((await cli(['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--archive', archive])).code).toBe(0);
+      expect((await cli(['collect', '--pstore', src, '--efivars', 'none', '--bert', 'none', '--dmi', 'none', '--archive', archive])).code).toBe(0);
     }
     expect(readdirSync(archive).filter((n) => !n.startsWith('.'))).toHaveLength(2);
     const grouped = (await cli(['list', '--json', '--archive', archive])).out.trim().split('\n').map((l) => JSON.parse(l) as { count: number; ids: string[] });

@@ -37,7 +37,7 @@ describe('pstore records on a live mount', () => {
     const live = store('live-', 1_795_000_000);
     const archive = join(mkdtempSync(join(tmpdir(), 'crashlog-live-archive-')), 'archive');
     mkdirSync(archive);
-    const first = await runCli(['collect', '--pstore', live, '--efivars', 'none', '--bert', 'none', '--archive', archive]);
+    const first = await runCli(['collect', '--pstore', live, '--efivars', 'none', '--bert', 'none', '--dmi', 'none', '--archive', archive]);
     expect(first.code).toBe(0);
     const [id] = readdirSync(archive).filter((n) => !n.startsWith('.'));
     const entry = join(archive, id!);
