@@ -12,12 +12,15 @@ import { buildTimeline } from './timeline/build.js';
 import { detect } from './detect/index.js';
 import { correlate } from './correlate/index.js';
 import { FormatError, messageOf } from './util/errors.js';
+import type { DimmThreshold } from './correlate/dimm-history.js';
 
 export interface AnalyzeOptions {
   /** Force this backend for every input (`--as`). */
   as?: string;
   /** Backend options (`--opt key=value`, layout parameters, ...). */
   options?: ReadOptions;
+  /** Corrected errors on one DIMM past which the verdict says to replace it (`--dimm-ce-threshold`). */
+  dimmThreshold?: DimmThreshold;
 }
 
 export interface Analysis {
@@ -93,5 +96,5 @@ export async function readTimeline(paths: string[], opts: AnalyzeOptions = {}): 
 
 export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promise<Analysis> {
   const read = await readTimeline(paths, opts);
-  return { ...read, incidents: correlate(read.timeline, detect) };
+  return { ...read, incidents: correlate(read.timeline, detect, opts.dimmThreshold ? { threshold: opts.dimmThreshold } : {}) };
 }

@@ -4,6 +4,7 @@ import { addInputOptions, parseReadOptions, readStreams, textOut } from './optio
 import { ApplicationError } from '../util/errors.js';
 import type { ColorWhen } from '../util/color.js';
 import { addSymbolOptions, symbolizeIncidents, type SymbolFlags } from './symbolize.js';
+import { parseThreshold } from '../correlate/dimm-history.js';
 
 /** The inputs of archived entries (`--archive [ID|PATH]`); the archive code loads only then. */
 async function archivedInputs(spec: string | true): Promise<string[]> {
@@ -22,7 +23,8 @@ export function register(program: Command, io: RunIO): void {
     .option('--html', 'print a self-contained HTML page')
     .option('--bundle <out>', 'also write a ticket bundle OUT.tar.gz: report.html, .json, .txt, the inputs, a manifest with sha256')
     .option('--archive [id]', 'report what crashlog collect archived, again: every entry, entry ID, or an archive or entry folder')
-    .action(async (named: string[], opts: { as?: string; opt?: string[]; json?: boolean; html?: boolean; color: ColorWhen; archive?: string | true; bundle?: string } & SymbolFlags) => {
+    .option('--dimm-ce-threshold <n/window>', 'corrected errors on one DIMM within a window past which the verdict says to replace it (mcelog\'s [dimm] ce-error-threshold; default 10/24h)')
+    .action(async (named: string[], opts: { as?: string; opt?: string[]; json?: boolean; html?: boolean; color: ColorWhen; archive?: string | true; bundle?: string; dimmCeThreshold?: string } & SymbolFlags) => {
       // Loaded when the command runs: every other command starts without the whole pipeline.
       const [{ analyze }, { renderHtml }, { renderText }, { stringifyJson, toJsonReport }] = await Promise.all([
         import('../analyze.js'), import('../report/html.js'), import('../report/text.js'), import('../report/json.js'),
@@ -34,8 +36,10 @@ export function register(program: Command, io: RunIO): void {
         throw new ApplicationError('report: the archive holds no entries', 1);
       }
       const options = parseReadOptions(opts.opt);
+      const dimmThreshold = opts.dimmCeThreshold === undefined ? undefined : parseThreshold(opts.dimmCeThreshold);
+      if (opts.dimmCeThreshold !== undefined && !dimmThreshold) throw new ApplicationError(`--dimm-ce-threshold ${opts.dimmCeThreshold}: expected COUNT/WINDOW, e.g. 10/24h (units s, m, h, d)`, 2);
       const a = await readStreams(inputs, opts.as, async (paths) => {
-        const r = await analyze(paths, { as: opts.as, options });
+        const r = await analyze(paths, { as: opts.as, options, ...(dimmThreshold && { dimmThreshold }) });
         await symbolizeIncidents(r.incidents, opts, io);
         // Inside: the bundle carries the input files, and a stream input is a temporary file.
         if (opts.bundle) await (await import('../report/bundle.js')).bundleReport(opts.bundle, r, io);

@@ -10,6 +10,7 @@ import { crashEvents, softwareIncident } from './software.js';
 import { unknownIncident } from './unknown.js';
 import { dimmJoiner } from './dimm.js';
 import { titleSignature } from './signature.js';
+import type { DimmHistoryOptions } from './dimm-history.js';
 
 /** Pages a memory dump of the boot was read without (DumpNote.avoided), said before the confidence line. */
 function noteAvoided(inc: Incident, boot: Timeline['boots'][number]): void {
@@ -24,9 +25,9 @@ function noteAvoided(inc: Incident, boot: Timeline['boots'][number]): void {
   }
 }
 
-export function correlate(timeline: Timeline, detectEvents: (msgs: readonly KernelMessage[]) => CrashEvent[]): Incident[] {
+export function correlate(timeline: Timeline, detectEvents: (msgs: readonly KernelMessage[]) => CrashEvent[], opts: DimmHistoryOptions = {}): Incident[] {
   const incidents: Incident[] = [];
-  const dimms = dimmJoiner(timeline);
+  const dimms = dimmJoiner(timeline, opts);
   for (const boot of timeline.boots) {
     const f = bootFacts(boot, detectEvents);
     dimms.see(f);

@@ -75,4 +75,12 @@ describe('dmi: an archive of boots with corrected errors, then the fatal one', (
     expect(text).toContain('  dimm       DIMM_A1 (bank P0_Node0_Channel0, serial 4A3B2C1D, part FM4R3200-A1)');
     expect(text).toContain('  dimm history: P0_Node0_Channel0 DIMM_A1 (serial 4A3B2C1D): 75 corrected errors in 9 days, then the fatal one: replace it');
   });
+
+  it('--dimm-ce-threshold sets where "replace it" starts; a bad value is a usage error', async () => {
+    const loose = JSON.parse((await runCli(['report', '--json', '--dimm-ce-threshold', '1000/1d', ...inputs, dump])).stdout) as JsonReport;
+    expect(loose.incidents[0]!.dimmHistory![0]!.replace).toBeUndefined();
+    const strict = JSON.parse((await runCli(['report', '--json', '--dimm-ce-threshold', '20/24h', ...inputs, dump])).stdout) as JsonReport;
+    expect(strict.incidents[0]!.dimmHistory![0]!.replace).toMatch(/replace it \(30 within 20 per 24h/);
+    expect((await runCli(['report', '--dimm-ce-threshold', 'lots', ...inputs])).code).toBe(2);
+  });
 });
