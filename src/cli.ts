@@ -14,6 +14,8 @@ export interface RunIO {
   stderr: (s: string) => void;
   /** Whether stdout is a terminal (`--color=auto`); process.stdout's when not given. */
   stdoutIsTTY?: boolean;
+  /** The terminal's width, for text that fits it; process.stdout's when not given. */
+  stdoutColumns?: number;
 }
 
 export const processIO: RunIO = {

@@ -5,6 +5,7 @@ import type { RunIO } from '../cli.js';
 import { ApplicationError } from '../util/errors.js';
 import { wantColor, type ColorWhen } from '../util/color.js';
 import { escapeControl, escapeControlKeepSgr } from '../util/escape.js';
+import { fitWidth } from '../report/wrap.js';
 
 export function addInputOptions(cmd: Command): Command {
   return cmd
@@ -42,6 +43,9 @@ export async function readStreams<T>(inputs: string[], as: string | undefined, r
 /** Text output for a person: coloured as `--color` and the terminal say, and no control
  * byte from an input in it (the renderer's own colours pass). */
 export function textOut(io: RunIO, when: ColorWhen): { color: boolean; write(s: string): void } {
-  const color = wantColor(when, io.stdoutIsTTY ?? process.stdout.isTTY);
-  return { color, write: (s) => io.stdout(color ? escapeControlKeepSgr(s) : escapeControl(s, true)) };
+  const tty = io.stdoutIsTTY ?? process.stdout.isTTY;
+  const color = wantColor(when, tty);
+  // On a terminal, long lines fold to its width (report/wrap.ts); a pipe gets them whole.
+  const width = tty ? (io.stdoutColumns ?? process.stdout.columns) : undefined;
+  return { color, write: (s) => io.stdout(fitWidth(color ? escapeControlKeepSgr(s) : escapeControl(s, true), width)) };
 }
