@@ -29,7 +29,8 @@ function fold(line: string, width: number): string {
       len = start = pad.length;
       len += n;
     } else {
-      const sep = len === 0 || cur.endsWith(' ') ? '' : ' ';
+      // A space between words, and each one of a run of spaces (empty "words") kept.
+      const sep = len === start ? '' : ' ';
       cur += sep + w;
       len += sep.length + n;
     }

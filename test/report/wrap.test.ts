@@ -9,6 +9,9 @@ describe('fitWidth', () => {
   it('folds a long line at spaces, continuations indented four more', () => {
     expect(fitWidth('    one two three four five six seven eight nine ten eleven twelve', 40)).toBe('    one two three four five six seven\n        eight nine ten eleven twelve');
   });
+  it('keeps runs of spaces inside a folded line', () => {
+    expect(fitWidth('  kind       a b c d e f g h i j k l m n o p q r s t u v w x y z', 40)).toBe('  kind       a b c d e f g h i j k l m n\n      o p q r s t u v w x y z');
+  });
   it('leaves short lines, and counts no colour codes', () => {
     expect(fitWidth('\x1b[1mshort\x1b[22m', 40)).toBe('\x1b[1mshort\x1b[22m');
     expect(fitWidth('x '.repeat(100), undefined)).toBe('x '.repeat(100));
