@@ -58,7 +58,8 @@ function fatalAddresses(records: readonly CrashRecord[]): string[] {
   for (const mc of parseMceText(records.filter((r): r is KernelMessage => r.kind === 'kmsg'))) mces.push(mc);
   const out = new Set<string>();
   for (const mc of mces) {
-    if (severityOf(mc) === 'corrected' || severityOf(mc) === 'deferred') continue;
+    const sev = severityOf(mc);
+    if (sev === 'corrected' || sev === 'deferred') continue;
     const a = significantAddr(mc.status, mc.addr, mc.misc);
     if (a !== undefined && out.size < MAX_AVOID) out.add(`0x${a.toString(16)}`);
   }

@@ -55,7 +55,8 @@ export function walk(dir: string, out: string[] = [], depth = 0): string[] {
   return out;
 }
 
-const sizeOf = (p: string): number => (statSync(p).isDirectory() ? readdirSync(p).reduce((n, e) => n + sizeOf(join(p, e)), 0) : statSync(p).size);
+/** Bytes of a file, or of every file under a folder. */
+export const sizeOf = (p: string): number => (statSync(p).isDirectory() ? readdirSync(p).reduce((n, e) => n + sizeOf(join(p, e)), 0) : statSync(p).size);
 
 async function seedsOf(id: string): Promise<string[]> {
   const b = backends.find((x) => x.id === id)!;

@@ -10,8 +10,7 @@
 import type { IncidentEvent, KernelMessage } from '../model/index.js';
 import type { CrashEvent, Frame } from '../detect/types.js';
 import { cleanFunction } from '../detect/frames.js';
-
-const PANIC = 'Kernel panic - not syncing: ';
+import { PANIC_PREFIX } from './facts.js';
 
 /** Kinds whose report goes through die()/oops_end(), which set TAINT_DIE (arch/x86/kernel/dumpstack.c, arch/arm64/kernel/traps.c). */
 const DIE_KINDS = new Set(['oops', 'bug']);
@@ -68,7 +67,7 @@ function toIncidentEvent(e: CrashEvent, corrupted: boolean): IncidentEvent {
 /** The line of a panic folded into the report before it: within that report's lines. */
 function foldedPanicLine(e: CrashEvent, messages: readonly KernelMessage[]): KernelMessage | undefined {
   for (let i = Math.max(e.first + 1, 0); i <= e.last && i < messages.length; i++) {
-    if (messages[i]!.text.includes(PANIC)) return messages[i];
+    if (messages[i]!.text.includes(PANIC_PREFIX)) return messages[i];
   }
   return undefined;
 }

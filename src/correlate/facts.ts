@@ -22,7 +22,7 @@ export interface BootFacts {
   endWall?: Date;
 }
 
-const PANIC = 'Kernel panic - not syncing: ';
+export const PANIC_PREFIX = 'Kernel panic - not syncing: ';
 /** A panic is within the last lines of a log; look no further back than this. */
 const PANIC_SCAN_LINES = 2000;
 
@@ -33,16 +33,24 @@ function findPanic(msgs: readonly KernelMessage[], events: readonly CrashEvent[]
   }
   for (let i = msgs.length - 1; i >= 0 && i >= msgs.length - PANIC_SCAN_LINES; i--) {
     const m = msgs[i]!;
-    const at = m.text.indexOf(PANIC);
-    if (at >= 0) return { text: m.text.slice(at + PANIC.length).trim(), source: m.source, ...(m.tsNs !== undefined ? { tsNs: m.tsNs } : {}) };
+    const at = m.text.indexOf(PANIC_PREFIX);
+    if (at >= 0) return { text: m.text.slice(at + PANIC_PREFIX.length).trim(), source: m.source, ...(m.tsNs !== undefined ? { tsNs: m.tsNs } : {}) };
   }
   return undefined;
 }
 
+/**
+ * A boot's machine checks, merged across sources (binary records first: they hold every
+ * register, the log's "[Hardware Error]" lines join them), and its memory errors with the
+ * log's EDAC lines: what the verdict and `crashlog mce list` both read.
+ */
+export function bootErrors(boot: Boot): { mces: MachineCheck[]; memoryErrors: MemoryError[] } {
+  return { mces: mergeMces(boot.mces, parseMceText(boot.messages)), memoryErrors: [...boot.memoryErrors, ...parseEdacText(boot.messages)] };
+}
+
 export function bootFacts(boot: Boot, detectEvents: (msgs: readonly KernelMessage[]) => CrashEvent[]): BootFacts {
   const events = boot.messages.length ? detectEvents(boot.messages) : [];
-  // Binary records first: they hold every register, the log lines join them.
-  const merged = mergeMces(boot.mces, parseMceText(boot.messages));
+  const { mces: merged, memoryErrors } = bootErrors(boot);
   const severity: Severity[] = new Array<Severity>(merged.length);
   for (let i = 0; i < merged.length; i++) severity[i] = severityOf(merged[i]!);
   const f: BootFacts = {
@@ -50,7 +58,7 @@ export function bootFacts(boot: Boot, detectEvents: (msgs: readonly KernelMessag
     events,
     mces: merged,
     severity,
-    memoryErrors: [...boot.memoryErrors, ...parseEdacText(boot.messages)],
+    memoryErrors,
   };
   const panic = findPanic(boot.messages, events);
   if (panic) f.panic = panic;

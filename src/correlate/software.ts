@@ -8,6 +8,7 @@ import type { BootFacts } from './facts.js';
 import { EvidenceList, asIncidentKind } from './shared.js';
 import { endingEvent, firstOops, incidentEvents, panicAfterDie, panicCaller } from './ending.js';
 import { addOopsDetails } from '../oops/incident.js';
+import { isSysrqPanic } from '../oops/trigger.js';
 import { softwareSignature } from './signature.js';
 
 /** Corrected machine checks are events the detector lists, not crashes of their own. */
@@ -29,7 +30,7 @@ export function softwareIncident(f: BootFacts): Incident | undefined {
   // its own backtrace; a bare panic (sysrq, "Fatal exception", or any panic after an oops,
   // which prints no backtrace) takes it from the report before it.
   const upTo = crashes.slice(0, crashes.indexOf(end) + 1).reverse();
-  const caller = end.panic === 'sysrq triggered crash' ? undefined : panicCaller(end);
+  const caller = end.panic !== undefined && isSysrqPanic(end.panic) ? undefined : panicCaller(end);
   const fn = caller ? cleanFunction(caller.function) : upTo.find((e) => e.function)?.function;
   const mod = caller ? caller.module : upTo.find((e) => e.module)?.module;
   const taint = upTo.find((e) => e.taint)?.taint;

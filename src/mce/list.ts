@@ -4,9 +4,8 @@
 // --errors and --summary do for rasdaemon's database).
 import type { DecodedMce, MemoryError } from '../model/index.js';
 import type { Timeline } from '../timeline/types.js';
-import { mergeMces } from '../correlate/merge.js';
+import { bootErrors } from '../correlate/facts.js';
 import { decodeMce } from './decode.js';
-import { parseEdacText, parseMceText } from './text.js';
 import { hex } from './bits.js';
 
 export interface ListedMce { boot: string; mce: DecodedMce; count: number }
@@ -16,8 +15,9 @@ export function listErrors(t: Timeline): { mces: ListedMce[]; memory: ListedMemo
   const mces: ListedMce[] = [];
   const memory: ListedMemoryError[] = [];
   for (const b of t.boots) {
-    for (const mc of mergeMces(b.mces, parseMceText(b.messages))) mces.push({ boot: b.key, mce: decodeMce(mc), count: mc.count ?? 1 });
-    for (const e of [...b.memoryErrors, ...parseEdacText(b.messages)]) memory.push({ boot: b.key, error: e });
+    const errors = bootErrors(b);
+    for (const mc of errors.mces) mces.push({ boot: b.key, mce: decodeMce(mc), count: mc.count ?? 1 });
+    for (const e of errors.memoryErrors) memory.push({ boot: b.key, error: e });
   }
   return { mces, memory };
 }

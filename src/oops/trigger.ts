@@ -54,6 +54,10 @@ export const TRIGGER_RULES: readonly TriggerRule[] = [
   { trigger: 'nmi_watchdog', panic: /^Non maskable interrupt/, on: ['lockup'], source: '2.6 arch/x86/kernel/apic/nmi.c die_nmi' },
 ];
 
+/** The panic SysRq's crash command makes (drivers/tty/sysrq.c): deliberate, blaming no caller. */
+const SYSRQ = TRIGGER_RULES.find((r) => r.trigger === 'sysrq')!;
+export const isSysrqPanic = (reason: string): boolean => SYSRQ.panic.test(reason.trim());
+
 /** The SysRq lead: the boot's first oops/BUG, else its first lockup/hang, else its first WARNING. */
 const SYSRQ_LEAD: readonly (readonly string[])[] = [['oops', 'bug'], ['lockup', 'hang', 'rcu-stall', 'oom'], ['warning']];
 

@@ -13,7 +13,7 @@ import { makeProbe } from '../../src/input/probe.js';
 import { FormatError } from '../../src/util/errors.js';
 import { FIXTURES } from '../corpus.js';
 import { applyMutation, mutationArb } from '../../scripts/fuzz/mutate.js';
-import { walk } from '../../scripts/fuzz/campaign.js';
+import { sizeOf, walk } from '../../scripts/fuzz/campaign.js';
 import { builtSeeds } from './seeds.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
@@ -32,16 +32,11 @@ const MAX_RSS_GROWTH = 1024 * 1024 * 1024;
 const work = mkdtempSync(join(tmpdir(), 'crashlog-fuzz-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function dirSize(p: string): number {
-  const st = statSync(p);
-  return st.isDirectory() ? readdirSync(p).reduce((n, e) => n + dirSize(join(p, e)), 0) : st.size;
-}
-
 async function seedsOf(b: Backend): Promise<string[]> {
   const built = builtSeeds[b.id];
   const seeds: string[] = built ? built(mkdtempSync(join(work, `seed-${b.id}-`))) : [];
   for (const p of walk(join(FIXTURES, b.id))) {
-    if (/\.(json|md)$/.test(p) || dirSize(p) > MAX_SEED_BYTES) continue;
+    if (/\.(json|md)$/.test(p) || sizeOf(p) > MAX_SEED_BYTES) continue;
     if (b.probe(await makeProbe(p)) > 0) seeds.push(p);
   }
   // Directories first (they are how most inputs arrive), then single files.

@@ -2,7 +2,8 @@
 // a .ko) and, where Debian's linux-headers are installed, a real kernel module. The truth
 // comes from objdump -d -l (binutils' disassembler with line numbers), not from addr2line.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,41 +12,14 @@ export const have = (bin: string): boolean => {
 };
 
 /** The C source: a NULL read in an always-inlined helper, called from a noinline function in
- * .text.unlikely (so the .ko's section matters), called from another. Markers name the lines. */
+ * .text.unlikely (so the .ko's section matters), called from another. Markers name the lines.
+ * One file, the one the real module in fixtures/qemu-mymod was built from; the plain object
+ * takes it without the module's include and its init/parameter tail (same line numbers). */
+const MODULE_SOURCE = fileURLToPath(new URL('./fixtures/qemu-mymod/mymod.c', import.meta.url));
 export function source(kernel: boolean): string {
-  return `${kernel ? '#include <linux/module.h>\n' : ''}
-struct pkt { int len; const char *data; };
-int mymod_checksum(const struct pkt *p);
-int mymod_parse(int len, const char *data);
-
-static inline __attribute__((always_inline)) int sum_bytes(const struct pkt *p)
-{
-	int s = 0, i;
-	for (i = 0; i < p->len; i++)
-		s += p->data[i]; /* FAULT */
-	return s;
-}
-
-__attribute__((__noinline__, __section__(".text.unlikely"))) int mymod_checksum(const struct pkt *p)
-{
-	return sum_bytes(p) + 1; /* INLINE-CALL */
-}
-
-__attribute__((__noinline__)) int mymod_parse(int len, const char *data)
-{
-	struct pkt p = { len, data };
-	int r = mymod_checksum(&p); /* CALL */
-	return r * 2;
-}
-${kernel ? `
-static int len = 4;
-module_param(len, int, 0);
-static char *data;
-module_param(data, charp, 0);
-static int __init mymod_init(void) { return mymod_parse(len, data) == 12345; }
-module_init(mymod_init);
-MODULE_LICENSE("GPL");
-` : ''}`;
+  const text = readFileSync(MODULE_SOURCE, 'utf8');
+  if (kernel) return text;
+  return text.slice(text.indexOf('\n') + 1, text.indexOf('\nstatic int len'));
 }
 
 export const lineOf = (src: string, marker: string): number => src.split('\n').findIndex((l) => l.includes(marker)) + 1;
