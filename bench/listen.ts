@@ -1,60 +1,54 @@
 // Issue 20's benchmark: `crashlog listen` (the built CLI, in a child process) receiving
 // extended netconsole records from 1,000 simulated senders on 127.0.0.1 (each bound to its
-// own loopback address, 127.0.x.y, as senders are told apart by address), sent by a worker
-// thread at a series of offered rates for a few seconds each. Per rate: messages/s
-// received and written (lines in the logs), loss (sent - received: the kernel's socket
-// buffer, and the write queue), and the receiver's peak RSS. Goal: 200,000 msg/s, no loss.
-import { spawn } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
+// own loopback address, 127.0.x.y, as senders are told apart by address), at a series of
+// offered rates, each a few times; beside it, on the same traffic in the same run, socat
+// (`socat -u UDP-RECV:PORT OPEN:FILE,append`: receive and append, no parsing, one log for
+// all) where it is installed. Per rate: messages/s received and written, loss (sent -
+// received: the kernel's socket buffer, and the write queue), the receiver's peak RSS and
+// CPU per message, the receiving thread's apart from the rest (writer, detector, GC).
+// Goal: 200,000 msg/s without loss. The machine is shared: medians, and CPU per message.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { socketDrops } from '../src/live/address.js';
+import { send, senderKind, type Sent } from './listen-send.js';
 import { CLI, fmt } from './util.js';
 
 const SENDERS = Number(process.env.BENCH_LISTEN_SENDERS ?? 1000);
 const GOAL = 200_000;
-const RATES = (process.env.BENCH_LISTEN_RATES ?? '25000,50000,100000,200000,300000').split(',').map(Number);
+const RATES = (process.env.BENCH_LISTEN_RATES ?? '50000,100000,200000').split(',').map(Number);
+const REPEAT = Number(process.env.BENCH_LISTEN_REPEAT ?? 3);
 const SECONDS = 3;
 
-interface SendJob { port: number; rate: number; seconds: number; senders: number }
+interface Run { offered: number; received: number; written: number; loss: number; lossNote: string; rss: number; cpuMain: number; cpuRest: number }
 
-/** The worker: 1,000 sockets, records sent round-robin in 5 ms ticks at the offered rate. */
-async function sender(job: SendJob): Promise<void> {
-  const socks: Socket[] = [];
-  for (let i = 0; i < job.senders; i++) {
-    const s = createSocket('udp4');
-    s.on('error', () => {}); // ECONNREFUSED once the receiver is gone
-    await new Promise<void>((r) => s.bind(0, `127.0.${Math.floor(i / 250)}.${(i % 250) + 2}`, () => r()));
-    // Connected: no address lookup per send.
-    await new Promise<void>((r) => s.connect(job.port, '127.0.0.1', () => r()));
-    socks.push(s);
-  }
-  const seq = new Array<number>(job.senders).fill(0);
-  const pad = 'x'.repeat(60);
-  let sent = 0;
-  const t0 = performance.now();
-  const end = t0 + job.seconds * 1000;
-  let next = 0;
-  while (performance.now() < end) {
-    const due = Math.floor(((performance.now() - t0) / 1000) * job.rate);
-    for (; sent < due; sent++) {
-      const i = next++ % job.senders;
-      const n = seq[i]!++;
-      socks[i]!.send(Buffer.from(`6,${n},${n * 10},-;bench sender ${i} message ${n} ${pad}\n`, 'latin1'));
+/** CPU seconds (user + system) of each thread: /proc/<pid>/task/<tid>/stat fields 14 and 15, in ticks (100/s). */
+function threadCpu(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // the thread ended
     }
-    await new Promise((r) => setTimeout(r, 5));
   }
-  await new Promise((r) => setTimeout(r, 200));
-  for (const s of socks) s.close();
-  parentPort!.postMessage({ sent, seconds: (performance.now() - t0) / 1000 });
+  return out;
 }
 
-/** CPU seconds (user + system) a process has used: /proc/<pid>/stat fields 14 and 15, in clock ticks (100/s). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
+/** CPU used since `before`: the thread whose id is the process's (the receiving one), and the rest. */
+function cpuSince(pid: number, before: Map<number, number>): { main: number; rest: number } {
+  let main = 0;
+  let rest = 0;
+  for (const [tid, t] of threadCpu(pid)) {
+    const d = t - (before.get(tid) ?? 0);
+    if (tid === pid) main += d;
+    else rest += d;
+  }
+  return { main, rest };
 }
 
 function peakRssMb(pid: number): number {
@@ -62,47 +56,128 @@ function peakRssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function step(rate: number): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'crashlog-bench-listen-'));
-  // Port 0: the kernel picks a free one, and listen says which.
-  const child = spawn(process.execPath, [CLI, 'listen', '--udp', '127.0.0.1:0', '--dir', dir, '--settle', '1000', ...(process.env.BENCH_LISTEN_ARGS ?? '').split(' ').filter(Boolean)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  child.stdout.resume();
-  for (let i = 0; i < 200 && !stderr.includes('listening on'); i++) await new Promise((r) => setTimeout(r, 25));
-  const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(stderr)?.[1]);
-  if (!port) throw new Error(`listen did not start: ${stderr}`);
-  const cpuAtStart = cpuSeconds(child.pid!);
-  const w = new Worker(new URL(import.meta.url), { workerData: { port, rate, seconds: SECONDS, senders: SENDERS } satisfies SendJob });
-  const { sent, seconds } = await new Promise<{ sent: number; seconds: number }>((resolve, reject) => {
-    w.once('message', resolve);
-    w.once('error', reject);
-  });
-  await new Promise((r) => setTimeout(r, 500)); // the receiver drains
-  const rss = peakRssMb(child.pid!);
-  const cpu = cpuSeconds(child.pid!) - cpuAtStart;
+async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await exited;
+}
+
+function result(s: Sent, received: number, written: number, loss: number, lossNote: string, rss: number, cpu: { main: number; rest: number }): Run {
+  const per = (c: number) => (c * 1e6) / Math.max(1, received);
+  return { offered: s.sent / s.seconds, received: received / s.seconds, written: written / s.seconds, loss: loss / (s.sent + s.warm), lossNote, rss, cpuMain: per(cpu.main), cpuRest: per(cpu.rest) };
+}
+
+async function crashlog(rate: number): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), 'crashlog-bench-listen-'));
+  const extra = (process.env.BENCH_LISTEN_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = (process.env.BENCH_LISTEN_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
+  // Port 0: the kernel picks a free one, and listen says which.
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'listen', '--udp', '127.0.0.1:0', '--dir', dir, '--settle', '1000', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  child.stdout!.resume();
+  for (let i = 0; i < 400 && !stderr.includes('listening on'); i++) await new Promise((r) => setTimeout(r, 25));
+  const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(stderr)?.[1]);
+  if (!port) throw new Error(`listen did not start: ${stderr}`);
+  granted ??= /receive buffer [^,]+/.exec(stderr)?.[0];
+  const before = threadCpu(child.pid!);
+  const s = await send({ port, rate, seconds: SECONDS, senders: SENDERS });
+  await new Promise((r) => setTimeout(r, 500)); // the receiver drains
+  const rss = peakRssMb(child.pid!);
+  const cpu = cpuSince(child.pid!, before);
+  await stop(child);
   const m = /(\d+) datagram\(s\) from (\d+) sender\(s\), (\d+) record\(s\), \d+ byte\(s\) written, (\d+) dropped \(queue full\), (\S+) dropped by the kernel/.exec(stderr);
   let written = 0;
-  for (const f of readdirSync(dir)) if (f.endsWith('.log')) written += readFileSync(join(dir, f), 'latin1').split('\n').length - 1;
+  for (const f of readdirSync(dir)) if (f.endsWith('.log')) written += lines(join(dir, f));
   rmSync(dir, { recursive: true, force: true });
   if (!m) throw new Error(`no stats from listen: ${stderr}`);
   const received = Number(m[1]);
-  const loss = sent - received + Number(m[4]);
-  console.log(
-    `offered ${fmt(sent / seconds / 1000, 0).padStart(4)}k msg/s: received ${fmt(received / seconds / 1000, 1)}k/s, written ${fmt(written / seconds / 1000, 1)}k/s ` +
-      `from ${m[2]} senders, loss ${loss} of ${sent} (${fmt((100 * loss) / Math.max(1, sent), 2)}%; kernel ${m[5]}, queue ${m[4]}), receiver peak RSS ${fmt(rss, 0)} MB, ` +
-      `CPU ${fmt((cpu * 1e6) / Math.max(1, received), 1)} us/msg (one core: ${fmt(received / Math.max(cpu, 0.01) / 1000, 0)}k msg/s)`,
-  );
+  const loss = s.sent + s.warm - received + Number(m[4]);
+  return result(s, received, written, loss, `kernel ${m[5]}, queue ${m[4]}`, rss, cpu);
+}
+
+let granted: string | undefined;
+
+function lines(path: string): number {
+  const b = readFileSync(path);
+  let n = 0;
+  for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+async function freePort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const { port } = s.address();
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** The peer: socat receiving the same traffic into one file. */
+async function socat(rate: number): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), 'crashlog-bench-socat-'));
+  const file = join(dir, 'all.log');
+  const port = await freePort();
+  const child = spawn('socat', ['-u', `UDP-RECV:${port},bind=127.0.0.1,rcvbuf=${32 << 20}`, `OPEN:${file},creat,append`], { stdio: 'ignore' });
+  for (let i = 0; i < 200 && socketDrops(port) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+  const before = threadCpu(child.pid!);
+  const s = await send({ port, rate, seconds: SECONDS, senders: SENDERS });
+  await new Promise((r) => setTimeout(r, 500));
+  const rss = peakRssMb(child.pid!);
+  const cpu = cpuSince(child.pid!, before);
+  const kernel = socketDrops(port) ?? 0;
+  await stop(child);
+  const received = lines(file);
+  rmSync(dir, { recursive: true, force: true });
+  return result(s, received, received, s.sent + s.warm - received, `kernel ${kernel}`, rss, cpu);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** What the CPU figures allow on this kind of machine when nothing else runs: the receiving
+ * thread has one CPU at most, all threads together all of them (an estimate, not a measure). */
+function capacity(r: Run): number {
+  return Math.min(1e6 / Math.max(r.cpuMain, 0.01), (availableParallelism() * 1e6) / Math.max(r.cpuMain + r.cpuRest, 0.01));
+}
+
+function show(name: string, r: Run): string {
+  return `${name}: received ${fmt(r.received / 1000, 1)}k/s, written ${fmt(r.written / 1000, 1)}k/s, loss ${fmt(100 * r.loss, 2)}% (${r.lossNote}), ` +
+    `peak RSS ${fmt(r.rss, 0)} MB, CPU ${fmt(r.cpuMain, 1)} us/msg receiving + ${fmt(r.cpuRest, 1)} us/msg other threads ` +
+    `(idle-machine estimate ${fmt(capacity(r) / 1000, 0)}k msg/s)`;
 }
 
 export async function run(): Promise<void> {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const hasSocat = spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
   console.log(`load average ${load} on ${availableParallelism()} CPUs (a loaded machine starves receiver and senders alike; CPU per message is the steadier figure)`);
-  console.log(`crashlog listen, ${SENDERS} senders on 127.0.x.y -> 127.0.0.1, ${SECONDS} s per rate; goal ${GOAL / 1000}k msg/s without loss`);
-  for (const rate of RATES) await step(rate);
+  console.log(`${SENDERS} senders on 127.0.x.y -> 127.0.0.1, ${SECONDS} s per run, ${REPEAT} run(s) per rate; sender: ${senderKind()}; net.core.rmem_max ${readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim()}`);
+  console.log(`peer: ${hasSocat ? 'socat -u UDP-RECV (receive and append only) on the same traffic' : 'none (socat is not installed: apt-get install socat)'}`);
+  const best = { crashlog: 0, socat: 0 };
+  for (const rate of RATES) {
+    const ours: Run[] = [];
+    const peer: Run[] = [];
+    for (let i = 0; i < REPEAT; i++) {
+      ours.push(await crashlog(rate));
+      if (hasSocat) peer.push(await socat(rate));
+    }
+    const med = (rs: Run[]): Run => ({
+      offered: median(rs.map((r) => r.offered)), received: median(rs.map((r) => r.received)), written: median(rs.map((r) => r.written)),
+      loss: median(rs.map((r) => r.loss)), lossNote: `median of ${rs.length}; worst ${fmt(100 * Math.max(...rs.map((r) => r.loss)), 2)}%`,
+      rss: median(rs.map((r) => r.rss)), cpuMain: median(rs.map((r) => r.cpuMain)), cpuRest: median(rs.map((r) => r.cpuRest)),
+    });
+    const o = med(ours);
+    console.log(`asked ${rate / 1000}k msg/s, offered ${fmt(o.offered / 1000, 0)}k/s (median)`);
+    for (const r of ours) console.log(`    ${show('run', r)}`);
+    console.log(`  ${show('crashlog listen', o)}${granted ? `; ${granted}` : ''}`);
+    if (o.loss === 0) best.crashlog = Math.max(best.crashlog, o.offered);
+    if (peer.length) {
+      const p = med(peer);
+      console.log(`  ${show('socat (peer)', p)}`);
+      if (p.loss === 0) best.socat = Math.max(best.socat, p.offered);
+    }
+  }
+  console.log(
+    `highest offered rate without loss (median run): crashlog listen ${fmt(best.crashlog / 1000, 0)}k msg/s, goal ${GOAL / 1000}k` +
+      (hasSocat ? `, socat ${fmt(best.socat / 1000, 0)}k msg/s` : ''),
+  );
 }
-
-if (!isMainThread) await sender(workerData as SendJob);

@@ -10,6 +10,8 @@ export const CLI = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
 export interface Measured {
   seconds: number;
+  /** User + system CPU time: steadier than wall time on a shared machine. */
+  cpuSeconds: number;
   peakRssMb: number;
   stdout: string;
   stderr: string;
@@ -21,14 +23,14 @@ export function measure(cmd: string, args: string[], opts: { input?: string } = 
   const out = join(dir, 'time');
   try {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', out, cmd, ...args], {
+    const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', out, cmd, ...args], {
       encoding: 'utf8',
       maxBuffer: 1 << 30,
       input: opts.input,
     });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const kb = Number(readFileSync(out, 'utf8').trim().split('\n').pop());
-    return { seconds, peakRssMb: kb / 1024, stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
+    const [kb, user, sys] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    return { seconds, cpuSeconds: user! + sys!, peakRssMb: kb! / 1024, stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

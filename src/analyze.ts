@@ -5,12 +5,14 @@ import type { CrashRecord, Incident, InputSummary, KernelMessage, MachineCheck, 
 import { parseMceText } from './mce/text.js';
 import { severityOf } from './mce/decode.js';
 import { significantAddr } from './mce/bits.js';
-import type { Timeline } from './timeline/types.js';
+import type { Boot, Timeline } from './timeline/types.js';
 import { resolveInputs, type ResolvedInput } from './input/resolve.js';
 import { checkReadOptions } from './input/options.js';
-import { buildTimeline } from './timeline/build.js';
+import { buildTimeline, sameBoot, timelineOf } from './timeline/build.js';
+import { InputSegments } from './timeline/input.js';
+import type { Segment } from './timeline/segments.js';
 import { detect } from './detect/index.js';
-import { correlate } from './correlate/index.js';
+import { correlate, Correlator } from './correlate/index.js';
 import { FormatError, messageOf } from './util/errors.js';
 import type { DimmThreshold } from './correlate/dimm-history.js';
 
@@ -21,6 +23,20 @@ export interface AnalyzeOptions {
   options?: ReadOptions;
   /** Corrected errors on one DIMM past which the verdict says to replace it (`--dimm-ce-threshold`). */
   dimmThreshold?: DimmThreshold;
+  /**
+   * 'all' (the default): every line of every input is kept (`timeline`). 'boots': a long
+   * log keeps what a verdict reads (src/timeline/keep.ts) and the report shows (`report
+   * --html`). 'verdict': so too, and a single log is judged boot by boot as it is read,
+   * each boot's lines let go once judged (`report`, `report --json`).
+   */
+  keep?: 'all' | 'boots' | 'verdict';
+  /**
+   * Each boot as soon as it is read whole, for a caller that prints boot by boot (`timeline`):
+   * a single log is then read as a stream with every line kept, and no boot is held after
+   * this call (the analysis's timeline has none). Other inputs give their boots here too,
+   * after they are all read.
+   */
+  onBoot?: (boot: Boot) => void;
 }
 
 export interface Analysis {
@@ -31,7 +47,7 @@ export interface Analysis {
 }
 
 /** All records of one input; a reader that fails keeps what it yielded before. */
-export async function readInput(input: ResolvedInput, options: ReadOptions = {}): Promise<{ records: CrashRecord[]; problems: Problem[] }> {
+export async function readInput(input: ResolvedInput, options: ReadOptions = {}): Promise<Read> {
   const records: CrashRecord[] = [];
   const problems: Problem[] = [];
   const ctx = { options, problem: (p: Problem) => problems.push(p) };
@@ -70,19 +86,8 @@ function fatalAddresses(records: readonly CrashRecord[]): string[] {
 const MAX_AVOID = 256;
 
 /** Inputs read and merged into boots, without judging them (what collect groups by). */
-export async function readTimeline(paths: string[], opts: AnalyzeOptions = {}): Promise<Omit<Analysis, 'incidents'>> {
-  const { inputs: resolved, problems: unresolved } = await resolveInputs(paths, opts.as);
-  if (opts.options && resolved.length > 0) checkReadOptions(opts.options, resolved.map((r) => r.backend));
-  const inputs: InputSummary[] = unresolved.map((p) => ({ path: p.path, backend: 'none', records: 0, problems: [p] }));
-  const read = new Map<ResolvedInput, { records: CrashRecord[]; problems: Problem[] }>();
-  for (const input of resolved.filter((r) => !isDump(r))) read.set(input, await readInput(input, opts.options));
-  const dumps = resolved.filter(isDump);
-  if (dumps.length) {
-    const given = ([] as unknown[]).concat(opts.options?.['avoid'] ?? []).map(String);
-    const found = fatalAddresses([...read.values()].flatMap((r) => r.records));
-    const options: ReadOptions = found.length ? { ...opts.options, avoid: [...given, ...found] } : (opts.options ?? {});
-    for (const input of dumps) read.set(input, await readInput(input, options));
-  }
+export async function readTimeline(paths: string[] | Resolved, opts: AnalyzeOptions = {}): Promise<Omit<Analysis, 'incidents'>> {
+  const { inputs, resolved, read } = await readResolved(paths, opts, false);
   const perInput: { path: string; records: CrashRecord[] }[] = [];
   const records: CrashRecord[] = [];
   for (const input of resolved) {
@@ -95,7 +100,150 @@ export async function readTimeline(paths: string[], opts: AnalyzeOptions = {}): 
   return { inputs, records, timeline };
 }
 
+/** Inputs resolved and read, dumps last (with the other inputs' fatal addresses to avoid). */
+async function readResolved(paths: string[] | Resolved, opts: AnalyzeOptions, keep: boolean) {
+  const { inputs: resolved, problems: unresolved } = Array.isArray(paths) ? await resolveInputs(paths, opts.as) : paths;
+  if (opts.options && resolved.length > 0) checkReadOptions(opts.options, resolved.map((r) => r.backend));
+  const inputs: InputSummary[] = unresolved.map((p) => ({ path: p.path, backend: 'none', records: 0, problems: [p] }));
+  const read = new Map<ResolvedInput, Read>();
+  const index = (r: ResolvedInput) => resolved.indexOf(r);
+  const readOne = (input: ResolvedInput, o: ReadOptions = {}) => (keep ? readKept(input, index(input), o) : readInput(input, o));
+  for (const input of resolved.filter((r) => !isDump(r))) read.set(input, await readOne(input, opts.options));
+  const dumps = resolved.filter(isDump);
+  if (dumps.length) {
+    const given = ([] as unknown[]).concat(opts.options?.['avoid'] ?? []).map(String);
+    const found = fatalAddresses([...read.values()].flatMap((r) => [...r.records, ...(r.segments ?? []).flatMap((s) => s.messages)]));
+    const options: ReadOptions = found.length ? { ...opts.options, avoid: [...given, ...found] } : (opts.options ?? {});
+    for (const input of dumps) read.set(input, await readOne(input, options));
+  }
+  return { inputs, resolved, read };
+}
+
+interface Read {
+  /** Without the log lines when `segments` holds them. */
+  records: CrashRecord[];
+  problems: Problem[];
+  segments?: Segment[];
+  /** Records read, kept or not. */
+  count?: number;
+  notKept?: number;
+  reportsNotKept?: number;
+}
+
+/** What an input's summary says of it. */
+function summary(input: ResolvedInput, r: Read): InputSummary {
+  const s: InputSummary = { path: input.path, backend: input.backend.id, records: r.count ?? r.records.length, problems: r.problems };
+  if (r.notKept) s.notKept = r.notKept;
+  if (r.reportsNotKept) s.reportsNotKept = r.reportsNotKept;
+  return s;
+}
+
+/** One input read with its log lines cut into segments as they come, each kept as keep.ts keeps it. */
+async function readKept(input: ResolvedInput, index: number, options: ReadOptions, done?: (s: Segment, others: CrashRecord[]) => void, whole = false): Promise<Read> {
+  const segments: Segment[] = [];
+  let records: CrashRecord[] = [];
+  const problems: Problem[] = [];
+  let count = 0;
+  const lines = new InputSegments(index, (s) => {
+    if (!done) return void segments.push(s);
+    done(s, records);
+    records = [];
+  }, whole);
+  // Log lines go straight to the segments, as messages or (a text log's) lines made messages only if kept.
+  const ctx = { options, problem: (p: Problem) => problems.push(p), lines };
+  const take = (r: CrashRecord) => {
+    if (r.kind === 'kmsg') return lines.push(r);
+    count++;
+    records.push(r);
+  };
+  try {
+    for await (const y of input.backend.read(input.path, ctx)) {
+      if (Array.isArray(y)) for (const r of y as readonly CrashRecord[]) take(r);
+      else take(y as CrashRecord);
+    }
+  } catch (err) {
+    if (err instanceof FormatError) problems.push({ path: err.path, offset: err.offset, message: err.detail });
+    else problems.push({ path: input.path, message: messageOf(err) });
+  }
+  lines.end();
+  const r: Read = { records, problems, segments, count: count + lines.lines };
+  if (lines.notKept) r.notKept = lines.notKept;
+  if (lines.reportsNotKept) r.reportsNotKept = lines.reportsNotKept;
+  return r;
+}
+
+/** Backends whose input is one log in order: its boots come one after another, and are judged so. */
+const ONE_LOG = new Set(['text', 'journal']);
+
+/** A single log judged boot by boot as it is read: only the boot being read is held. */
+async function analyzeStream(input: ResolvedInput, inputs: InputSummary[], opts: AnalyzeOptions): Promise<Analysis> {
+  const correlator = new Correlator([], detect, opts.dimmThreshold ? { threshold: opts.dimmThreshold } : {});
+  const incidents: Incident[] = [];
+  const boots: Timeline['boots'] = [];
+  let group: Segment[] = [];
+  let others: CrashRecord[] = [];
+  const judge = () => {
+    if (!group.length && !others.length) return;
+    for (const boot of timelineOf(group, [{ path: input.path, records: others }]).boots) {
+      if (opts.onBoot) { opts.onBoot(boot); continue; }
+      const inc = correlator.boot(boot);
+      if (inc) incidents.push(inc);
+      // Judged: the lines go, the boot's identity stays.
+      boots.push({ ...boot, messages: [], mces: [], memoryErrors: [], dumps: [], blobs: [] });
+    }
+    group = [];
+    others = [];
+  };
+  const r = await readKept(input, 0, opts.options ?? {}, (s, more) => {
+    if (group.length && !sameBoot(group, s)) judge();
+    group.push(s);
+    for (const m of more) others.push(m);
+  }, opts.onBoot !== undefined);
+  for (const m of r.records) others.push(m);
+  judge();
+  inputs.push(summary(input, r));
+  return { inputs, records: [], timeline: { boots, problems: inputs.flatMap((i) => i.problems) }, incidents };
+}
+
+/** The one input of a single log (ONE_LOG), read as a stream; undefined for any other set. */
+function singleLog(found: Resolved): ResolvedInput | undefined {
+  const [only] = found.inputs;
+  return found.inputs.length === 1 && ONE_LOG.has(only!.backend.id) ? only : undefined;
+}
+
+type Resolved = Awaited<ReturnType<typeof resolveInputs>>;
+
 export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promise<Analysis> {
-  const read = await readTimeline(paths, opts);
-  return { ...read, incidents: correlate(read.timeline, detect, opts.dimmThreshold ? { threshold: opts.dimmThreshold } : {}) };
+  const found = await resolveInputs(paths, opts.as);
+  const one = singleLog(found);
+  const dimms = opts.dimmThreshold ? { threshold: opts.dimmThreshold } : {};
+  if (one && (opts.onBoot || opts.keep === 'verdict')) {
+    if (opts.options) checkReadOptions(opts.options, [one.backend]);
+    return analyzeStream(one, found.problems.map((p) => ({ path: p.path, backend: 'none', records: 0, problems: [p] })), opts);
+  }
+  if (opts.onBoot) {
+    const read = await readTimeline(found, opts);
+    for (const b of read.timeline.boots) opts.onBoot(b);
+    return { ...read, timeline: { boots: [], problems: read.timeline.problems }, incidents: [] };
+  }
+  if (opts.keep === 'verdict' || opts.keep === 'boots') {
+    const { inputs, resolved, read } = await readResolved(found, opts, true);
+    const segments: Segment[] = [];
+    const records: CrashRecord[] = [];
+    const perInput: { path: string; records: CrashRecord[] }[] = [];
+    for (const input of resolved) {
+      const r = read.get(input)!;
+      inputs.push(summary(input, r));
+      perInput.push({ path: input.path, records: r.records });
+      for (const s of r.segments ?? []) {
+        segments.push(s);
+        for (const m of s.messages) records.push(m);
+      }
+      for (const rec of r.records) records.push(rec);
+    }
+    const timeline = timelineOf(segments, perInput, inputs.flatMap((i) => i.problems));
+    return { inputs, records, timeline, incidents: correlate(timeline, detect, dimms) };
+  }
+  const read = await readTimeline(found, opts);
+  return { ...read, incidents: correlate(read.timeline, detect, dimms) };
 }

@@ -1,7 +1,8 @@
 // The backend contract (../shared/DESIGN.md "Architecture"). A backend is one folder in
 // backends/, registered in backends/index.ts. It knows nothing of other backends or of
 // reports: it turns one input path into normalized records.
-import type { CrashRecord, Problem } from './model/index.js';
+import type { CrashRecord, KernelMessage, Problem } from './model/index.js';
+import type { LazyLine } from './timeline/keep.js';
 import type { Probe } from './input/probe.js';
 
 /** Options given on the command line, by name; each backend documents its own. */
@@ -11,6 +12,11 @@ export interface ReadContext {
   options: ReadOptions;
   /** Report damaged input; reading goes on with the next good record. */
   problem(p: Problem): void;
+  /**
+   * Where a reader of one long log may put its lines instead of yielding them, in order:
+   * messages, or lines it makes messages of only when they are kept (src/timeline/keep.ts).
+   */
+  lines?: { push(line: KernelMessage | LazyLine): void };
 }
 
 /** One `--opt` key a backend takes, and the shape of its value (src/input/options.ts checks it). */

@@ -8,6 +8,7 @@ import { ApplicationError } from './util/errors.js';
 import { COLOR_WHEN } from './util/color.js';
 import { escapeControl, escapeOutput } from './util/escape.js';
 import { crashlogVersion } from './util/version.js';
+import type { ProgressStream } from './report/progress.js';
 
 export interface RunIO {
   stdout: (s: string) => void;
@@ -16,11 +17,16 @@ export interface RunIO {
   stdoutIsTTY?: boolean;
   /** The terminal's width, for text that fits it; process.stdout's when not given. */
   stdoutColumns?: number;
+  /** Where progress bars may go (drawn only if it is a terminal); none when not given. */
+  progress?: ProgressStream;
 }
 
 export const processIO: RunIO = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
+  get progress() {
+    return process.stderr;
+  },
 };
 
 export const EXIT_OK = 0;

@@ -6,7 +6,7 @@ import { ACPI_HEST_GENERIC_STATUS } from '../../src/cper/layout.js';
 import { decodeSection } from '../../src/cper/sections.js';
 import { readSmallOrReport } from '../../src/input/file.js';
 import type { CrashRecord } from '../../src/model/index.js';
-import { messageOf } from '../../src/util/errors.js';
+import { FormatError, messageOf } from '../../src/util/errors.js';
 import { BERT_NOTE, MAX_BLOCKS, MAX_REGION_BYTES } from './layout.js';
 
 const ID = 'bert';
@@ -26,14 +26,14 @@ export async function* readBert(path: string, ctx: ReadContext): AsyncIterable<C
     try {
       block = parseEstatus(bytes, pos, path);
     } catch (err) {
-      ctx.problem({ path, offset: pos, message: messageOf(err) });
+      ctx.problem({ path, offset: pos, message: err instanceof FormatError ? err.detail : messageOf(err) });
       return;
     }
+    for (const p of block.problems) ctx.problem({ path, offset: p.offset, message: `status block ${n} at 0x${pos.toString(16)}: ${p.message}` });
     for (const [i, s] of block.sections.entries()) {
-      if (s.problem || !s.bytes) {
-        ctx.problem({ path, offset: s.offset, message: s.problem ?? 'section without data' });
-        continue;
-      }
+      // A section cut short is reported and still read: the firmware's good bytes are evidence.
+      if (s.problem) ctx.problem({ path, offset: s.problemOffset ?? s.offset, message: `status block ${n} at 0x${pos.toString(16)}: ${s.problem}` });
+      if (!s.bytes) continue;
       const severity = s.severity === 'unknown' ? block.severity : s.severity;
       try {
         const r = decodeSection(s.type, s.bytes, severity, { backend: ID, path, offset: s.offset, id: `block${n}`, part: i });

@@ -4,7 +4,7 @@
 import type { ReadContext } from '../../src/backend.js';
 import { parseCperRecord, type CperRecord } from '../../src/cper/record.js';
 import { Cursor } from '../../src/util/cursor.js';
-import { messageOf } from '../../src/util/errors.js';
+import { FormatError, messageOf } from '../../src/util/errors.js';
 import { FREE_RECORD_IDS, MIN_QEMU_RECORD_SIZE, QEMU_ERST_HEADER, QEMU_ERST_MAGIC } from './layout.js';
 
 export function isQemuStore(bytes: Uint8Array): boolean {
@@ -30,11 +30,11 @@ export function qemuStoreRecords(bytes: Uint8Array, path: string, ctx: ReadConte
     if (FREE_RECORD_IDS.includes(id)) continue;
     const at = index * size;
     try {
-      const rec = parseCperRecord(bytes.subarray(0, at + size), at, path);
+      const rec = parseCperRecord(bytes.subarray(0, at + size), at, path, 0, `its slot ${index}`);
       if (rec.recordId !== id) ctx.problem({ path, offset: at, message: `slot ${index} holds record ${rec.recordId}, the map says ${id}` });
       out.push(rec);
     } catch (err) {
-      ctx.problem({ path, offset: at, message: `CPER record ${id} in slot ${index}: ${messageOf(err)}` });
+      ctx.problem({ path, offset: at, message: `CPER record ${id} in slot ${index}: ${err instanceof FormatError ? err.detail : messageOf(err)}` });
     }
   }
   return out;

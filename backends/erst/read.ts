@@ -8,7 +8,8 @@ import { readSmallOrReport } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
 import { parseDmesgHeader, type DmesgHeader } from '../../src/pstore/header.js';
-import { messageOf } from '../../src/util/errors.js';
+import { FormatError, messageOf } from '../../src/util/errors.js';
+import { CPER_RECORD_HEADER } from '../../src/cper/layout.js';
 import { MAX_INFLATED_BYTES, MAX_STORE_BYTES } from './layout.js';
 import { isQemuStore, qemuStoreRecords } from './qemu.js';
 import { inflateRecord, PSTORE_INFLATE_RATIO } from '../../src/util/inflate.js';
@@ -16,7 +17,17 @@ import { inflateRecord, PSTORE_INFLATE_RATIO } from '../../src/util/inflate.js';
 const ID = 'erst';
 const SIGNATURE = Buffer.from('CPER', 'latin1');
 
-/** Every CPER record in `bytes`; damaged ones go to ctx.problem. */
+/** The first record header in `bytes` from `from` to `to`, if any. */
+function recordBetween(buf: Buffer, from: number, to: number): number | undefined {
+  for (let at = buf.indexOf(SIGNATURE, from); at >= 0 && at < to; at = buf.indexOf(SIGNATURE, at + 1)) if (looksLikeCper(buf, at)) return at;
+  return undefined;
+}
+
+/**
+ * Every CPER record in `bytes`; damage goes to ctx.problem. A record ends where its
+ * record_length says, unless another record starts before that: then the length lies,
+ * the record is read up to the next one, and the next one is read too.
+ */
 export function scanCperRecords(bytes: Uint8Array, path: string, ctx: ReadContext): CperRecord[] {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: CperRecord[] = [];
@@ -27,11 +38,13 @@ export function scanCperRecords(bytes: Uint8Array, path: string, ctx: ReadContex
     pos = at + SIGNATURE.length;
     if (!looksLikeCper(bytes, at)) continue;
     try {
-      const rec = parseCperRecord(bytes, at, path);
+      const whole = parseCperRecord(bytes, at, path);
+      const next = recordBetween(buf, at + CPER_RECORD_HEADER.size, at + whole.length);
+      const rec = next === undefined ? whole : parseCperRecord(bytes.subarray(0, next), at, path, 0, `the record at 0x${next.toString(16)}`);
       out.push(rec);
       pos = Math.max(pos, at + rec.length);
     } catch (err) {
-      ctx.problem({ path, offset: at, message: `CPER record: ${messageOf(err)}` });
+      ctx.problem({ path, offset: at, message: `CPER record: ${err instanceof FormatError ? err.detail : messageOf(err)}` });
     }
   }
   return out;
@@ -71,11 +84,11 @@ export async function* readErst(path: string, ctx: ReadContext): AsyncIterable<Y
   const records = (isQemuStore(bytes) ? qemuStoreRecords(bytes, path, ctx) : undefined) ?? scanCperRecords(bytes, path, ctx);
   for (const rec of records) {
     const id = rec.recordId.toString();
+    for (const p of rec.problems) ctx.problem({ path, offset: p.offset, message: `CPER record ${id} at 0x${rec.offset.toString(16)}: ${p.message}` });
     for (const s of rec.sections) {
-      if (s.problem || !s.bytes) {
-        ctx.problem({ path, offset: s.offset, message: s.problem ?? 'section without data' });
-        continue;
-      }
+      // A section cut short is reported and still read: the record's good bytes are evidence.
+      if (s.problem) ctx.problem({ path, offset: s.problemOffset ?? s.offset, message: `CPER record ${id}: ${s.problem}` });
+      if (!s.bytes) continue;
       if (isDmesgSection(s.type)) {
         const part = dmesgPart(rec, s, path, ctx);
         if (part) parts.push(part);

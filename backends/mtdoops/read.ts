@@ -1,19 +1,30 @@
 // Reading an mtdoops partition image by position: headers at record boundaries, records
 // ordered oldest-first by seq (with wrap-around), text up to the first erased/NUL byte.
+// Two walks: one over the headers (kept as numbers, 8 bytes a record), then the records in
+// seq order through a read window, each record's messages given out as it is read.
 import type { ReadContext, Yielded } from '../../src/backend.js';
 import { imageFiles, InputFile } from '../../src/input/file.js';
-import { bytesToMessages } from '../../src/kmsg/messages.js';
+import { ReadWindow } from '../../src/input/window.js';
+import { messageBatches } from '../../src/kmsg/batches.js';
 import { getSafeBound } from '../../src/util/errors.js';
 import { ERASED_SEQ, isMtdoopsMagic, MTDOOPS_KERNMSG_MAGIC_V2, MTDOOPS_MAX_RECORD, MTDOOPS_MIN_RECORD, MTDOOPS_V1_HEADER_SIZE, mtdoopsHdrV2 } from './layout.js';
 
 const SCAN_CHUNK = 1 << 20;
+/** Record headers indexed; past this the rest of the image is not read, and a problem says so. */
 const MAX_RECORDS = 1 << 20;
+
+/** The headers of an image in file order: where each is, its seq, whether it is v2. */
+interface Headers {
+  /** Offset / MTDOOPS_MIN_RECORD: headers lie on 4 KiB boundaries. */
+  slot: Uint32Array;
+  seq: Uint32Array;
+  v2: Uint8Array;
+  n: number;
+}
 
 export interface MtdoopsRecord {
   offset: number;
   seq: number;
-  version: 1 | 2;
-  time?: Date;
   headerSize: number;
   /** End of this record's extent in the image. */
   end: number;
@@ -25,29 +36,42 @@ function numberOption(v: unknown): number | undefined {
   return undefined;
 }
 
+function grow(h: Headers): void {
+  const cap = Math.min(MAX_RECORDS, h.slot.length * 2);
+  const more = <T extends Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+    const b = make(cap);
+    b.set(a);
+    return b;
+  };
+  h.slot = more(h.slot, (n) => new Uint32Array(n));
+  h.seq = more(h.seq, (n) => new Uint32Array(n));
+  h.v2 = more(h.v2, (n) => new Uint8Array(n));
+}
+
 /** Every seq/magic header in the image, at the least record size mtdoops allows (4 KiB). */
-async function scanHeaders(f: InputFile): Promise<MtdoopsRecord[]> {
-  const found: MtdoopsRecord[] = [];
-  const step = MTDOOPS_MIN_RECORD;
-  for (let pos = 0; pos < f.size && found.length < MAX_RECORDS; pos += SCAN_CHUNK) {
+async function scanHeaders(f: ReadWindow, ctx: ReadContext): Promise<Headers> {
+  const h: Headers = { slot: new Uint32Array(1024), seq: new Uint32Array(1024), v2: new Uint8Array(1024), n: 0 };
+  for (let pos = 0; pos < f.size; pos += SCAN_CHUNK) {
     const buf = await f.read(pos, SCAN_CHUNK);
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    for (let i = 0; i + 16 <= buf.length; i += step) {
+    for (let i = 0; i + 16 <= buf.length; i += MTDOOPS_MIN_RECORD) {
       const seq = dv.getUint32(i, true);
       const magic = dv.getUint32(i + 4, true);
       if (seq === ERASED_SEQ || !isMtdoopsMagic(magic)) continue;
-      const v2 = magic === MTDOOPS_KERNMSG_MAGIC_V2;
-      const rec: MtdoopsRecord = { offset: pos + i, seq, version: v2 ? 2 : 1, headerSize: v2 ? mtdoopsHdrV2.size : MTDOOPS_V1_HEADER_SIZE, end: 0 };
-      if (v2) {
-        const ns = dv.getBigInt64(i + 8, true);
-        const ms = Number(ns / 1_000_000n);
-        if (Number.isSafeInteger(ms) && ms > 0) rec.time = new Date(ms);
+      if (h.n === MAX_RECORDS) {
+        ctx.problem({ path: f.path, offset: pos + i, message: `more than ${MAX_RECORDS} mtdoops records: the image is read up to here` });
+        return h;
       }
-      found.push(rec);
+      if (h.n === h.slot.length) grow(h);
+      h.slot[h.n] = (pos + i) / MTDOOPS_MIN_RECORD;
+      h.seq[h.n] = seq;
+      h.v2[h.n++] = magic === MTDOOPS_KERNMSG_MAGIC_V2 ? 1 : 0;
     }
   }
-  return found;
+  return h;
 }
+
+const offsetOf = (h: Headers, i: number) => h.slot[i]! * MTDOOPS_MIN_RECORD;
 
 /**
  * A record_size given on the command line, checked against the image: mtdoops writes
@@ -56,7 +80,7 @@ async function scanHeaders(f: InputFile): Promise<MtdoopsRecord[]> {
  * are neither erased nor a header, says the value is wrong. Then records are read header
  * to header, as when none is given, and the problem says so.
  */
-async function checkedRecordSize(f: InputFile, ctx: ReadContext, found: readonly MtdoopsRecord[]): Promise<number | undefined> {
+async function checkedRecordSize(f: ReadWindow, ctx: ReadContext, h: Headers): Promise<number | undefined> {
   const given = numberOption(ctx.options['record_size']);
   if (given === undefined) return undefined;
   const step = getSafeBound(given, MTDOOPS_MAX_RECORD, 'record_size', f.path, 0);
@@ -65,40 +89,48 @@ async function checkedRecordSize(f: InputFile, ctx: ReadContext, found: readonly
     return undefined;
   };
   if (step < MTDOOPS_MIN_RECORD || step % MTDOOPS_MIN_RECORD !== 0) return wrong(0, `mtdoops takes a multiple of 0x${MTDOOPS_MIN_RECORD.toString(16)}`);
-  const off = found.find((r) => r.offset % step !== 0);
-  if (off) return wrong(off.offset, `a record header at +0x${off.offset.toString(16)} lies inside a record`);
-  for (let i = 0; i < found.length; i++) {
-    const r = found[i]!;
-    const next = found[i + 1]?.offset ?? f.size;
-    if (r.offset + step >= next) continue;
-    const b = await f.read(r.offset + step, 1);
-    if (b.length === 1 && b[0] !== 0xff && b[0] !== 0) return wrong(r.offset + step, `record ${r.seq}'s text runs on past +0x${(r.offset + step).toString(16)}`);
+  for (let i = 0; i < h.n; i++) {
+    if (offsetOf(h, i) % step !== 0) return wrong(offsetOf(h, i), `a record header at +0x${offsetOf(h, i).toString(16)} lies inside a record`);
+  }
+  for (let i = 0; i < h.n; i++) {
+    const at = offsetOf(h, i) + step;
+    const next = i + 1 < h.n ? offsetOf(h, i + 1) : f.size;
+    if (at >= next) continue;
+    const b = await f.read(at, 1);
+    if (b.length === 1 && b[0] !== 0xff && b[0] !== 0) return wrong(at, `record ${h.seq[i]}'s text runs on past +0x${at.toString(16)}`);
   }
   return step;
 }
 
-/** Record headers in the image, oldest first. */
-export async function findRecords(f: InputFile, ctx: ReadContext): Promise<MtdoopsRecord[]> {
-  const found = await scanHeaders(f);
-  const step = await checkedRecordSize(f, ctx, found);
-  // A record reaches the next header (or its record_size, or the end of the image).
-  for (let i = 0; i < found.length; i++) {
-    const next = found[i + 1]?.offset ?? f.size;
-    found[i]!.end = Math.min(next, step !== undefined ? found[i]!.offset + step : next, found[i]!.offset + MTDOOPS_MAX_RECORD);
+/** Header indices oldest first: the newest is the highest seq, where a small seq after 0xc0000000 has wrapped. */
+export function orderBySeq(seqs: Uint32Array, n: number): Uint32Array {
+  let high = false;
+  let low = false;
+  for (let i = 0; i < n; i++) {
+    high ||= seqs[i]! > 0xc0000000;
+    low ||= seqs[i]! < 0x40000000;
   }
-  return orderBySeq(found);
+  const wrapped = high && low;
+  const key = (seq: number) => (wrapped && seq < 0x40000000 ? seq + 2 ** 32 : seq);
+  // Headers are in file order: the index breaks ties by offset.
+  return Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => key(seqs[a]!) - key(seqs[b]!) || a - b);
 }
 
-/** Oldest first: the newest is the highest seq, where a small seq after 0xc0000000 has wrapped. */
-export function orderBySeq(recs: MtdoopsRecord[]): MtdoopsRecord[] {
-  if (recs.length === 0) return recs;
-  const wrapped = recs.some((r) => r.seq > 0xc0000000) && recs.some((r) => r.seq < 0x40000000);
-  const key = (seq: number) => (wrapped && seq < 0x40000000 ? seq + 2 ** 32 : seq);
-  return recs.slice().sort((a, b) => key(a.seq) - key(b.seq) || a.offset - b.offset);
+/** The records of the image, oldest first, each reaching the next header (or its record_size, or the end). */
+export async function* findRecords(f: ReadWindow, ctx: ReadContext): AsyncGenerator<MtdoopsRecord> {
+  const h = await scanHeaders(f, ctx);
+  const step = await checkedRecordSize(f, ctx, h);
+  if (h.n === 0) ctx.problem({ path: f.path, offset: 0, message: 'no mtdoops record (seq/magic 0x5d005e00 header) found' });
+  for (const i of orderBySeq(h.seq, h.n)) {
+    const offset = offsetOf(h, i);
+    const next = i + 1 < h.n ? offsetOf(h, i + 1) : f.size;
+    const end = Math.min(next, step !== undefined ? offset + step : next, offset + MTDOOPS_MAX_RECORD);
+    yield { offset, seq: h.seq[i]!, headerSize: h.v2[i] ? mtdoopsHdrV2.size : MTDOOPS_V1_HEADER_SIZE, end };
+  }
 }
 
 /** The text of a record: up to the first 0xff (erased) or NUL. */
-export async function recordText(f: InputFile, r: MtdoopsRecord): Promise<Uint8Array> {
+export async function recordText(f: ReadWindow, r: MtdoopsRecord): Promise<Uint8Array> {
   const body = await f.read(r.offset + r.headerSize, Math.max(0, r.end - r.offset - r.headerSize));
   let n = body.indexOf(0xff);
   if (n < 0) n = body.length;
@@ -109,13 +141,11 @@ export async function recordText(f: InputFile, r: MtdoopsRecord): Promise<Uint8A
 async function* readImage(path: string, ctx: ReadContext): AsyncGenerator<Yielded> {
   const f = await InputFile.open(path);
   try {
-    const recs = await findRecords(f, ctx);
-    if (recs.length === 0) ctx.problem({ path, offset: 0, message: 'no mtdoops record (seq/magic 0x5d005e00 header) found' });
-    for (const r of recs) {
-      const text = await recordText(f, r);
+    const win = new ReadWindow(f);
+    for await (const r of findRecords(win, ctx)) {
+      const text = await recordText(win, r);
       if (text.length === 0) ctx.problem({ path, offset: r.offset, message: `mtdoops record ${r.seq}: empty` });
-      const source = { backend: 'mtdoops', path, offset: r.offset + r.headerSize, id: `mtdoops-${r.seq}` };
-      yield bytesToMessages(text, source);
+      yield* messageBatches(text, { backend: 'mtdoops', path, offset: r.offset + r.headerSize, id: `mtdoops-${r.seq}` });
     }
   } finally {
     await f.close();

@@ -4,7 +4,7 @@
 // PSTORE_KMSG_HEADER_MAGIC. Zones that were never written carry no header and are not found;
 // that costs nothing, since reading a zone needs only its header (psz_recover_zone reads
 // datalen bytes, unrolled at start). Zones begin on 4-byte boundaries.
-import type { InputFile } from '../../src/input/file.js';
+import type { ByPosition } from '../../src/input/window.js';
 import { MAX_TOTAL_BYTES, MAX_ZONES, PSTORE_KMSG_HEADER_MAGIC, pszBuffer, zoneKindOfSig, type Zone, type ZoneKind } from './layout.js';
 
 const SCAN_CHUNK = 1 << 20;
@@ -36,13 +36,19 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-export async function scanZones(f: InputFile): Promise<Zone[]> {
+/** Zone headers in the image (a ReadWindow: each chunk is scanned before the next read). */
+export async function scanZones(f: ByPosition): Promise<Zone[]> {
   const size = Math.min(f.size, MAX_TOTAL_BYTES);
   let found: Found[] = [];
   for (let pos = 0; pos < size && found.length < MAX_ZONES; pos += SCAN_CHUNK) {
     const buf = await f.read(pos, SCAN_CHUNK + 16);
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    for (let i = 0; i < SCAN_CHUNK && i + 16 <= buf.length; i += 4) {
+    // memchr for the sig's top byte, then the 4-byte grid
+    const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    for (let k = bytes.indexOf(SIG_TOP, 3); k >= 0; k = bytes.indexOf(SIG_TOP, k + 1)) {
+      const i = k - 3;
+      if (i >= SCAN_CHUNK || i + 16 > buf.length) break;
+      if (i % 4 !== 0) continue;
       const h = headerAt(dv, i, size);
       if (h) found.push({ ...h, offset: pos + i });
     }

@@ -25,6 +25,13 @@ export function parsePstoreName(name: string): PstoreName | undefined {
 
 /** The largest record any pstore backend writes is far below this. */
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+/**
+ * Text of one record read at most: its newest end, where the crash is (issue 16: 150 MB
+ * for any input; a line costs the pipeline ~0.6 KB, so 4 MiB of log lines is ~70,000
+ * records). Far above any record a kernel writes in practice (ramoops record_size and
+ * console_size are KiB to a few MiB; efi parts 1 KiB; ERST a few KiB).
+ */
+export const MAX_TEXT_BYTES = 4 * 1024 * 1024;
 /** Cap on one record's inflated output, against a deflate bomb. */
 export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 /**

@@ -1,11 +1,12 @@
 // A pstore directory (/sys/fs/pstore or a copy), or one record file from it.
 // dmesg records are split by the kernel into parts ("Panic#1 Part1" is the newest chunk,
 // higher parts are older); the parts of one dump are joined oldest first.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ReadContext, Yielded } from '../../src/backend.js';
 import { readSmallOrReport } from '../../src/input/file.js';
+import { startWork } from '../../src/input/work.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
 import { isPstoreMount } from '../../src/pstore/mount.js';
@@ -13,9 +14,11 @@ import { parseStructMce } from '../../src/mce/struct.js';
 import { parseDmesgHeader } from '../../src/pstore/header.js';
 import { messageOf } from '../../src/util/errors.js';
 import { inflateRecord, PSTORE_INFLATE_RATIO } from '../../src/util/inflate.js';
-import { ECC_NOTE, ENC_Z_BUDGET, ENC_Z_MIN_BUFFER, MAX_ENTRIES, MAX_INFLATED_BYTES, MAX_RECORD_BYTES, efiIdTime, parsePstoreName, type PstoreName } from './layout.js';
+import { ECC_NOTE, ENC_Z_BUDGET, ENC_Z_MIN_BUFFER, MAX_ENTRIES, MAX_INFLATED_BYTES, MAX_RECORD_BYTES, MAX_TEXT_BYTES, efiIdTime, parsePstoreName, type PstoreName } from './layout.js';
 
 const ID = 'pstore';
+/** Records read as log lines, whose newest end is what matters (recordTail). */
+const TEXT_TYPES: readonly string[] = ['dmesg', 'console'];
 /** Files an archive or a copy keeps beside the records; not records, not problems. */
 const KNOWN_EXTRAS = /^(manifest\.json|truth\.json|report\.(txt|json)|SOURCE\.md|README.*)$/;
 
@@ -101,11 +104,39 @@ async function listRecords(path: string, ctx: ReadContext): Promise<RecordFile[]
   return out;
 }
 
-async function recordBytes(f: RecordFile, ctx: ReadContext, budget: { left: number }): Promise<Buffer | undefined> {
+/** A record's bytes; those after its header line stand `shift` bytes further into the file (a large record read from its end). */
+interface RecordText { bytes: Buffer; shift: number }
+
+/**
+ * A plain record larger than MAX_TEXT_BYTES: its first line (a dmesg header) and its
+ * newest MAX_TEXT_BYTES from a line's start, read by position, never the whole file; the
+ * older text left out is a problem saying where reading starts.
+ */
+function recordTail(f: RecordFile, size: number, ctx: ReadContext): RecordText {
+  const fd = openSync(f.path, 'r');
+  try {
+    const first = Buffer.alloc(64);
+    readSync(fd, first, 0, first.length, 0);
+    const head = parseDmesgHeader(first.toString('latin1'))?.length ?? 0;
+    const tail = Buffer.alloc(MAX_TEXT_BYTES - head);
+    const from = size - tail.length;
+    const got = readSync(fd, tail, 0, tail.length, from);
+    const nl = tail.indexOf(0x0a);
+    const skip = nl < 0 ? 0 : nl + 1;
+    ctx.problem({ path: f.path, offset: from + skip, message: `${size - head} bytes of text, more than crashlog reads of one record (${MAX_TEXT_BYTES}): the oldest ${from + skip - head} are skipped, the newest read from here` });
+    return { bytes: Buffer.concat([first.subarray(0, head), tail.subarray(skip, got)]), shift: from + skip - head };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function recordBytes(f: RecordFile, ctx: ReadContext, budget: { left: number }): Promise<RecordText | undefined> {
+  const size = f.name.compressed || !TEXT_TYPES.includes(f.name.type) ? 0 : statSync(f.path).size;
+  if (size > MAX_TEXT_BYTES) return recordTail(f, size, ctx);
   const raw = await readSmallOrReport(f.path, MAX_RECORD_BYTES, ctx);
   if (!raw) return undefined;
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  if (!f.name.compressed) return buf;
+  if (!f.name.compressed) return { bytes: buf, shift: 0 };
   if (budget.left <= 0) {
     ctx.problem({ path: f.path, offset: 0, message: `compressed record (.enc.z) not inflated: the directory's inflate budget (${ENC_Z_BUDGET} bytes) is spent` });
     return undefined;
@@ -114,7 +145,7 @@ async function recordBytes(f: RecordFile, ctx: ReadContext, budget: { left: numb
     const cap = Math.min(MAX_INFLATED_BYTES, budget.left, PSTORE_INFLATE_RATIO * Math.max(buf.length, ENC_Z_MIN_BUFFER));
     const out = inflateRecord(buf, cap, (p) => ctx.problem({ path: f.path, offset: p.offset, message: `compressed record (.enc.z): ${p.message}` }));
     budget.left -= out.length;
-    return out;
+    return { bytes: out, shift: 0 };
   } catch (err) {
     ctx.problem({ path: f.path, offset: 0, message: `compressed record (.enc.z) could not be inflated: ${messageOf(err)}` });
     return undefined;
@@ -125,18 +156,31 @@ function recordTime(f: RecordFile): Date | undefined {
   return f.name.backend.startsWith('efi') ? efiIdTime(f.name.id) ?? f.time : f.time;
 }
 
+/**
+ * Where the text of an inflated record read from `from` starts: at most MAX_TEXT_BYTES
+ * before its end, at a line's start (a plain one was read so: recordTail); the older
+ * text left out is a problem saying where.
+ */
+function newest(f: RecordFile, text: Buffer, from: number, ctx: ReadContext): number {
+  if (text.length - from <= MAX_TEXT_BYTES) return from;
+  const nl = text.indexOf(0x0a, text.length - MAX_TEXT_BYTES - 1);
+  const cut = nl < 0 ? text.length - MAX_TEXT_BYTES : nl + 1;
+  ctx.problem({ path: f.path, offset: 0, message: `${text.length - from} bytes of text once inflated, more than crashlog reads of one record (${MAX_TEXT_BYTES}): the oldest ${cut - from} are skipped, the newest read from inflated byte ${cut}` });
+  return cut;
+}
+
 /** One dmesg record's lines (ramoops' ECC note taken off and reported), as a dump part. */
-function dumpPart(f: RecordFile, bytes: Buffer, ctx: ReadContext): DumpPart {
+function dumpPart(f: RecordFile, { bytes, shift }: RecordText, ctx: ReadContext): DumpPart {
   const header = parseDmesgHeader(bytes.toString('latin1', 0, 64));
-  const start = header?.length ?? 0;
+  const start = newest(f, bytes, header?.length ?? 0, ctx);
   let body = bytes.subarray(start);
   const tail = body.subarray(Math.max(0, body.length - 80)).toString('latin1');
   const ecc = ECC_NOTE.exec(tail);
   if (ecc) {
     body = body.subarray(0, body.length - Buffer.byteLength(ecc[0], 'latin1'));
-    if (ecc[1] !== 'No errors detected') ctx.problem({ path: f.path, offset: start + body.length, message: `ramoops ECC: ${ecc[1]}` });
+    if (ecc[1] !== 'No errors detected') ctx.problem({ path: f.path, offset: start + shift + body.length, message: `ramoops ECC: ${ecc[1]}` });
   }
-  const source = { backend: ID, path: f.path, offset: start, id: `dmesg-${f.name.backend}-${f.name.id}`, part: header?.part ?? 1 };
+  const source = { backend: ID, path: f.path, offset: start + shift, id: `dmesg-${f.name.backend}-${f.name.id}`, part: header?.part ?? 1 };
   const part: DumpPart = { lines: () => bytesToMessages(body, source), store: `dmesg-${f.name.backend}` };
   if (header) part.header = header;
   const time = recordTime(f);
@@ -148,17 +192,22 @@ export async function* readPstore(path: string, ctx: ReadContext): AsyncGenerato
   const files = await listRecords(path, ctx);
   const parts: DumpPart[] = [];
   const budget = { left: ENC_Z_BUDGET };
-  for (const f of files) {
-    const bytes = await recordBytes(f, ctx, budget);
-    if (!bytes) continue;
+  const work = startWork(`reading ${path}`, files.length, 'files');
+  for (const [i, f] of files.entries()) {
+    work.at(i);
+    const text = await recordBytes(f, ctx, budget);
+    if (!text) continue;
+    const { bytes, shift } = text;
     const source = { backend: ID, path: f.path, offset: 0, id: `${f.name.type}-${f.name.backend}-${f.name.id}` };
     switch (f.name.type) {
       case 'dmesg':
-        parts.push(dumpPart(f, bytes, ctx));
+        parts.push(dumpPart(f, text, ctx));
         break;
-      case 'console':
-        yield bytesToMessages(bytes, source);
+      case 'console': {
+        const from = newest(f, bytes, 0, ctx);
+        yield bytesToMessages(bytes.subarray(from), { ...source, offset: from + shift });
         break;
+      }
       case 'mce':
         try {
           yield parseStructMce(bytes, source);
@@ -170,5 +219,6 @@ export async function* readPstore(path: string, ctx: ReadContext): AsyncGenerato
         yield { kind: 'blob', type: f.name.type, size: bytes.length, source };
     }
   }
+  work.end();
   yield* joinDumps(parts);
 }

@@ -1,6 +1,7 @@
 // Reed-Solomon decoding as lib/reed_solomon/decode_rs.c does it (Phil Karn's decoder), for
 // the parameters fs/pstore/ram_core.c uses: init_rs(symsize 8, poly 0x11d, fcr 0, prim 1,
 // nroots = ecc_size); blocks shorter than nn - nroots are shortened codes (leading zeros).
+import { CodewordCheck } from './rs-check.js';
 
 export class ReedSolomon {
   readonly nn: number;
@@ -31,6 +32,7 @@ export class ReedSolomon {
   }
 
   private genpoly?: Uint16Array;
+  private check?: CodewordCheck;
   /** Per root r, x -> x * alpha^r for every symbol x: one lookup per Horner step. */
   private rootMul?: Uint16Array[];
 
@@ -90,6 +92,37 @@ export class ReedSolomon {
       par[nroots - 1] = fb !== nn ? A[this.mod(fb + g[0]!)]! : 0;
     }
     return par;
+  }
+
+  /**
+   * Whether buf[from, from + length) with its parity at buf[parAt, parAt + nroots) is a
+   * codeword (every syndrome 0): almost every block of a region is, and CodewordCheck says
+   * so at a quarter of the syndromes' cost, when nroots is a multiple of 4 (else the
+   * syndromes decide). decode() is then needed only for the blocks that are not.
+   */
+  isCodewordAt(buf: Uint8Array, from: number, length: number, parAt: number): boolean {
+    const { nn, nroots, alphaTo: A, indexOf: I } = this;
+    // what decode() refuses (longer than the code, parity cut off) is no codeword either
+    if (length > nn - nroots || from + length > buf.length || parAt + nroots > buf.length) return false;
+    if (nroots % 4 !== 0 || this.symSize !== 8) return this.syndromes(buf.subarray(from, from + length), buf.subarray(parAt, parAt + nroots)).every((x) => x === 0);
+    if (!this.check) {
+      const g = (this.genpoly ??= this.makeGenpoly());
+      this.check = new CodewordCheck(nroots, (v, j) => (v === 0 || I[v] === nn ? 0 : A[this.mod(I[v]! + g[nroots - 1 - j]!)]!));
+    }
+    return this.check.isCodeword(buf, from, length, parAt);
+  }
+
+  /**
+   * Of `count` blocks of `blockSize` bytes from buf[from] (the last cut at from + span), with
+   * their parity one after another from buf[parFrom], those that are not codewords: what
+   * persistent_ram_ecc_old() has to decode. Usually none.
+   */
+  blocksToDecode(buf: Uint8Array, from: number, span: number, blockSize: number, count: number, parFrom: number): number[] {
+    const out: number[] = [];
+    for (let b = 0, at = 0; b < count; b++, at += blockSize) {
+      if (!this.isCodewordAt(buf, from + at, Math.min(blockSize, span - at), parFrom + b * this.nroots)) out.push(b);
+    }
+    return out;
   }
 
   private makeGenpoly(): Uint16Array {

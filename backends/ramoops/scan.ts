@@ -3,10 +3,13 @@
 // use LINUX_VERSION_CODE as label sig) and a start <= size header. Zones begin on 2-byte
 // boundaries (ram.c aligns zone sizes down to 2).
 import type { InputFile } from '../../src/input/file.js';
-import { eccInfo, MAX_ZONES, PERSISTENT_RAM_SIG, type Zone, type ZoneKind, zoneGeometry } from './layout.js';
+import type { ByPosition } from '../../src/input/window.js';
+import { eccInfo, MAX_ZONES, PERSISTENT_RAM_SIG, persistentRamBuffer, type Zone, type ZoneKind, zoneGeometry } from './layout.js';
 import { ReedSolomon } from './reed-solomon.js';
 
 const SCAN_CHUNK = 1 << 20;
+/** Top byte of PERSISTENT_RAM_SIG, and of every sig (the label is below 2^24). */
+const SIG_TOP = 0x43;
 /** ECC sizes tried when a scanned region's ECC is not given (ram.c: ecc=1 means 16). */
 const ECC_CANDIDATES = [16, 32, 64, 8, 128];
 
@@ -17,13 +20,18 @@ export function zoneSigKind(sig: number): 'plain' | 'ftrace' | undefined {
   return major >= 2 && major <= 9 ? 'ftrace' : undefined;
 }
 
-export async function scanZones(f: InputFile, size: number): Promise<Zone[]> {
+/** Zone starts in the region (a ReadWindow: each chunk is scanned before the next read). */
+export async function scanZones(f: ByPosition, size: number): Promise<Zone[]> {
   const starts: { offset: number; kind: 'plain' | 'ftrace'; lead: boolean; used: number }[] = [];
   for (let pos = 0; pos < size && starts.length < MAX_ZONES; pos += SCAN_CHUNK) {
     const buf = await f.read(pos, SCAN_CHUNK + 16);
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    for (let i = 0; i + 12 <= buf.length && i < SCAN_CHUNK; i += 2) {
-      if (buf[i + 3] !== 0x43) continue;
+    // Every sig's top byte is 0x43 (a label below 2^24): memchr for it, then the 2-byte grid.
+    const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    for (let k = bytes.indexOf(SIG_TOP, 3); k >= 0; k = bytes.indexOf(SIG_TOP, k + 1)) {
+      const i = k - 3;
+      if (i + 12 > buf.length || i >= SCAN_CHUNK) break;
+      if (i % 2 !== 0) continue;
       const kind = zoneSigKind(dv.getUint32(i, true));
       if (!kind) continue;
       const start = dv.getUint32(i + 4, true);
@@ -65,17 +73,17 @@ export async function scanZones(f: InputFile, size: number): Promise<Zone[]> {
   return zones;
 }
 
-/** The ECC size whose header parity checks clean on this zone, or 0. */
+/** The ECC size whose header parity checks clean on this zone, or 0: the header and each candidate's parity are read, not the zone. */
 export async function detectEcc(f: InputFile, zone: Zone): Promise<number> {
-  const raw = await f.read(zone.offset, zone.size);
+  const head = await f.read(zone.offset, persistentRamBuffer.size);
+  const size = Math.max(0, Math.min(zone.size, f.size - zone.offset));
   for (const n of ECC_CANDIDATES) {
     const ecc = eccInfo(n)!;
-    const geo = zoneGeometry(raw.length, ecc);
+    const geo = zoneGeometry(size, ecc);
     if (!geo) continue;
-    const at = 12 + geo.parHeaderOffset;
-    const par = Uint8Array.from(raw.subarray(at, at + n));
+    const par = await f.read(zone.offset + persistentRamBuffer.size + geo.parHeaderOffset, n);
     if (par.length < n || par.every((b) => b === 0)) continue;
-    if (new ReedSolomon(8, ecc.poly, n).decode(Uint8Array.from(raw.subarray(0, 12)), par) === 0) return n;
+    if (new ReedSolomon(8, ecc.poly, n).decode(Uint8Array.from(head), par) === 0) return n;
   }
   return 0;
 }

@@ -24,8 +24,12 @@ function decoder(ecc: EccInfo): ReedSolomon {
   return rs;
 }
 
-/** `raw` is the whole zone (header + data + parity), a private copy that is corrected in place. */
-export function readZone(raw: Uint8Array, zone: Zone, path: string, ecc?: EccInfo): ZoneContent {
+/**
+ * `raw` is the whole zone (header + data + parity), corrected in place. `check` false skips
+ * the ECC decoding (the layout still has its parity): for a zone read again that was clean.
+ * The log is unrolled into `into(size)` when given (a reused buffer), else a new one.
+ */
+export function readZone(raw: Uint8Array, zone: Zone, path: string, ecc?: EccInfo, check = true, into?: (size: number) => Uint8Array): ZoneContent {
   const geo = zoneGeometry(raw.length, ecc);
   const empty = (invalid?: string, sig = 0): ZoneContent => ({ data: new Uint8Array(0), correctedBytes: 0, badBlocks: 0, sig, ...(invalid ? { invalid } : {}) });
   if (!geo) return empty('zone too small for its header and ECC');
@@ -33,7 +37,7 @@ export function readZone(raw: Uint8Array, zone: Zone, path: string, ecc?: EccInf
   const dataAt = hdrSize;
   let correctedBytes = 0;
   let badBlocks = 0;
-  const rs = ecc ? decoder(ecc) : undefined;
+  const rs = ecc && check ? decoder(ecc) : undefined;
   if (ecc && rs) {
     const par = raw.subarray(dataAt + geo.parHeaderOffset, dataAt + geo.parHeaderOffset + ecc.eccSize);
     const n = rs.decode(raw.subarray(0, hdrSize), Uint8Array.from(par));
@@ -49,17 +53,18 @@ export function readZone(raw: Uint8Array, zone: Zone, path: string, ecc?: EccInf
   }
   if (ecc && rs) {
     // persistent_ram_ecc_old(): blocks of block_size over data[0..size), parity in order
-    for (let b = 0, block = 0; block < hdr.size; b++, block += ecc.blockSize) {
+    const parFrom = dataAt + geo.parOffset;
+    for (const b of rs.blocksToDecode(raw, dataAt, geo.bufferSize, ecc.blockSize, Math.ceil(hdr.size / ecc.blockSize), parFrom)) {
+      const block = b * ecc.blockSize;
       const len = Math.min(ecc.blockSize, geo.bufferSize - block);
-      const data = raw.subarray(dataAt + block, dataAt + block + len);
-      const parAt = dataAt + geo.parOffset + b * ecc.eccSize;
-      const n = rs.decode(data, Uint8Array.from(raw.subarray(parAt, parAt + ecc.eccSize)));
+      const parAt = parFrom + b * ecc.eccSize;
+      const n = rs.decode(raw.subarray(dataAt + block, dataAt + block + len), raw.subarray(parAt, parAt + ecc.eccSize));
       if (n > 0) correctedBytes += n;
       else if (n < 0) badBlocks++;
     }
   }
   const buf = raw.subarray(dataAt, dataAt + geo.bufferSize);
-  const data = new Uint8Array(hdr.size);
+  const data = into ? into(hdr.size) : new Uint8Array(hdr.size);
   data.set(buf.subarray(hdr.start, hdr.size), 0);
   data.set(buf.subarray(0, hdr.start), hdr.size - hdr.start);
   return { data, correctedBytes, badBlocks, sig: hdr.sig };

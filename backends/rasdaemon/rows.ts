@@ -1,58 +1,33 @@
-// mce_record rows -> MachineCheck, built for a million rows. Uncorrected rows (UC or PCC
-// set), rows without a wall time and damaged rows are read one by one, with rasdaemon's
-// own words; corrected rows with identical registers on the same CPU within the same
-// clock hour are one record with a count,
-// first and last time, grouped by SQLite (the decode of identical registers is identical,
-// and a million corrected errors need not be a million objects). Repeated register
-// values, times and words are shared, not copied per row.
+// mce_record rows -> MachineCheck, built for a million rows (scan.ts holds groups, never
+// rows). Uncorrected rows (UC or PCC set), rows without a wall time and rows that cannot be
+// grouped are read one by one, with rasdaemon's own words; corrected rows with identical
+// registers on the same CPU within the same clock hour (a longer span when the groups are too
+// many: scan.ts) are one record with a count, first and last time (the decode of identical registers is identical, and a million corrected
+// errors need not be a million objects). Repeated register values, times and words are
+// shared, not copied per row.
 import type { MachineCheck } from '../../src/model/index.js';
 import { VENDORS } from '../../src/mce/struct.js';
 import { parseRasTimestamp } from './time.js';
 import { MCE_RECORD_OPTIONAL } from './layout.js';
+import { type ScanRow, INTEGER, REAL } from './scan-row.js';
+import { type GroupFacts, type TablePlan, GROUP_SPAN_S } from './scan.js';
 
-/** MCi_STATUS.UC (bit 61) | MCi_STATUS.PCC (bit 57), as SQLite sees the signed INTEGER. */
-const UC_PCC = '2449958197289549824';
-/** Rows read as a group: well-formed, neither UC nor PCC, with the kernel's wall time. */
-const GROUPED = `typeof(status) = 'integer' AND typeof(bank) = 'integer' AND (status & ${UC_PCC}) = 0 AND walltime > 0`;
-/** Groups are cut at multiples of this many seconds of wall time: a group that straddles
- * a reboot (counted whole, placed by its first row) is limited to one such span. */
-export const GROUP_SPAN_S = 3600;
+export { GROUP_SPAN_S } from './scan.js';
+/** MCi_STATUS.UC (bit 61) and MCi_STATUS.PCC (bit 57), in the status's high 32 bits. */
+const UC_PCC_HIGH = (1 << 29) | (1 << 25);
 const SEP = '\u001f';
-/** Small integers come back as REAL (a JS number): a BigInt per cell costs more than the query. */
-const SMALL = ['bank', 'cpu', 'socketid', 'apicid', 'cpuid', 'cpuvendor'];
+
 const REGS = ['status', 'mcgstatus', 'addr', 'misc'];
+const SMALL = ['bank', 'cpu', 'socketid', 'apicid', 'cpuid', 'cpuvendor'];
+/** Read for a row alone; the key columns come after them. */
+const ALONE = ['id', 'walltime', 'timestamp', 'ip', 'tsc', 'error_msg', 'mcistatus_msg', 'user_action', 'mc_location'];
+const ID = 0, WALL = 1, STAMP = 2, IP = 3, TSC = 4, WORDS = 5, KEY = ALONE.length;
+const STATUS = KEY, BANK = KEY + REGS.length;
 
-/** Every column the queries read (each must be an ordinary column of the table). */
-export const MCE_RECORD_COLUMNS = ['id', 'timestamp', ...REGS, 'walltime', ...SMALL, 'ip', 'tsc', 'error_msg', 'mcistatus_msg', 'user_action', 'mc_location'];
+/** Every column the plan reads (each must be an ordinary column of the table). */
+export const MCE_RECORD_COLUMNS = [...ALONE, ...REGS, ...SMALL];
 
-/** The query for rows one by one (`rows`, in id order) or corrected groups (`groups`, in
- * SQLite's grouping order: sorting a hundred thousand groups by id costs a tenth of the
- * read, and every consumer orders by time); both have the same leading columns, and
- * result columns have distinct names (rows come back by name). */
-export function mceQuery(columns: ReadonlySet<string>, what: 'rows' | 'groups'): { sql: string; optional: string[] } {
-  const optional: string[] = MCE_RECORD_OPTIONAL.filter((c) => columns.has(c));
-  const small = SMALL.map((c) => `CAST(${c} AS REAL)`).join(', ');
-  const opt = optional.map((c) => `, ${c}`).join('');
-  if (what === 'rows') {
-    return {
-      optional,
-      sql: `SELECT CAST(id AS TEXT), ${REGS.join(', ')}, CAST(walltime AS REAL), ${small},
-        ip, tsc,
-        coalesce(error_msg, '') || char(31) || coalesce(mcistatus_msg, '') || char(31) || coalesce(user_action, '') || char(31) || coalesce(mc_location, ''),
-        CASE WHEN walltime > 0 THEN NULL ELSE timestamp END${opt}
-        FROM mce_record WHERE NOT coalesce(${GROUPED}, 0) ORDER BY id`,
-    };
-  }
-  return {
-    optional,
-    sql: `SELECT CAST(min(id) AS TEXT), ${REGS.join(', ')}, min(walltime), ${small},
-      NULL AS ip, NULL AS tsc, NULL AS words, NULL AS stamp${opt}, count(*), max(walltime)
-      FROM mce_record WHERE ${GROUPED}
-      GROUP BY ${[...REGS, ...SMALL, ...optional].join(', ')}, walltime / ${GROUP_SPAN_S}`,
-  };
-}
-
-/** Values seen often (a status, a MISC, a time) are one shared object; the cache stays small. */
+/** Values seen often (a time, rasdaemon's words) are one shared object; the cache stays small. */
 class Interner<K, V> {
   private readonly map = new Map<K, V>();
   constructor(private readonly max: number) {}
@@ -66,18 +41,97 @@ class Interner<K, V> {
   }
 }
 
-const INTERN_MAX = 4096;
+/** Register values (a status, an address, a MISC) by their two halves: one bigint each, made once. */
+class Registers {
+  private readonly byHigh = new Map<number, Map<number, bigint>>();
+  private size = 0;
+  constructor(private readonly max: number) {}
+  get(hi: number, lo: number): bigint {
+    let lows = this.byHigh.get(hi);
+    let v = lows?.get(lo);
+    if (v !== undefined) return v;
+    v = BigInt.asUintN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
+    if (this.size < this.max) {
+      if (!lows) this.byHigh.set(hi, (lows = new Map()));
+      lows.set(lo, v);
+      this.size++;
+    }
+    return v;
+  }
+}
 
-export class MceRowReader {
-  private readonly regs = new Interner<bigint, bigint>(INTERN_MAX);
+const INTERN_MAX = 4096;
+/** A million rows over 4096 pages hold 4096 addresses; more distinct values are made per record. */
+const REGISTERS_MAX = 65_536;
+
+const asText = (v: unknown): string => (v === null || v === undefined ? '' : v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v));
+
+export class MceRowPlan implements TablePlan<MachineCheck, unknown> {
+  readonly table = 'mce_record';
+  readonly columns: string[];
+  readonly keyWidth: number;
+  readonly coarseWidth: number;
+  readonly coarseBy = 'bank, status and hour (address, CPU and the other registers not kept)';
+  private readonly optional: string[];
+  private readonly regs = new Registers(REGISTERS_MAX);
   private readonly times = new Interner<number, Date>(INTERN_MAX);
   private readonly notes = new Interner<string, string>(INTERN_MAX);
-  constructor(private readonly path: string, private readonly optional: string[]) {}
+  /** Key columns: the 64-bit registers (two words each), then the small integers (one). */
+  private readonly keyCols: Int32Array;
+  private readonly wide: number;
+  private readonly coarseCols: Int32Array;
+  private readonly coarseWide: number;
 
-  private u64(v: unknown): bigint | undefined {
-    if (typeof v !== 'bigint') return typeof v === 'number' && Number.isInteger(v) ? this.u64(BigInt(v)) : undefined;
-    const u = v < 0n ? BigInt.asUintN(64, v) : v;
-    return this.regs.get(u, () => u);
+  constructor(private readonly path: string, columns: ReadonlySet<string>, private readonly maxGroups: number) {
+    this.optional = MCE_RECORD_OPTIONAL.filter((c) => columns.has(c));
+    this.columns = [...MCE_RECORD_COLUMNS, ...this.optional];
+    const at = (c: string) => this.columns.indexOf(c);
+    const wide = [...REGS, ...this.optional.filter((c) => c !== 'microcode')];
+    const narrow = [...SMALL, ...this.optional.filter((c) => c === 'microcode')];
+    this.keyCols = Int32Array.from([...wide, ...narrow].map(at));
+    this.wide = wide.length;
+    // Then which of them are NULL, then the span.
+    this.keyWidth = 2 * wide.length + narrow.length + 2;
+    // A coarse group keeps what grades and decodes the status.
+    const coarseWide = ['status', 'mcgstatus', ...this.optional.filter((c) => c === 'mcgcap')];
+    this.coarseCols = Int32Array.from([...coarseWide, 'bank', 'cpuvendor'].map(at));
+    this.coarseWide = coarseWide.length;
+    this.coarseWidth = 2 * coarseWide.length + 2 + 2;
+  }
+
+  groupKey(row: ScanRow, key: Int32Array): number {
+    const nulls = row.keyInts(this.keyCols, this.wide, key, 0);
+    // Status (the first key column) and a bank (the first small one) of 0..255, no UC or PCC.
+    const bank = key[2 * this.wide]!;
+    if (nulls < 0 || nulls & 1 || nulls & (1 << this.wide) || bank < 0 || bank > 0xff || key[0]! & UC_PCC_HIGH) return NaN;
+    if (row.kind(WALL) !== INTEGER || row.hi(WALL) !== 0 || row.kind(ID) !== INTEGER) return NaN;
+    const wall = row.lo(WALL) >>> 0;
+    if (wall === 0) return NaN;
+    key[this.keyWidth - 2] = nulls;
+    key[this.keyWidth - 1] = Math.floor(wall / GROUP_SPAN_S);
+    return wall;
+  }
+
+  coarseKey(row: ScanRow, key: Int32Array, time: number): void {
+    key[this.coarseWidth - 2] = row.keyInts(this.coarseCols, this.coarseWide, key, 0);
+    key[this.coarseWidth - 1] = Math.floor(time / GROUP_SPAN_S);
+  }
+
+  weight(): number {
+    return 1;
+  }
+
+  /** A group keeps its first row's id. */
+  first(row: ScanRow): unknown {
+    return row.value(ID);
+  }
+
+  /** An INTEGER column as an unsigned 64-bit register, else undefined. */
+  private u64(row: ScanRow, k: number): bigint | undefined {
+    const kind = row.kind(k);
+    if (kind === INTEGER) return this.regs.get(row.hi(k), row.lo(k));
+    const v = kind === REAL ? row.value(k) : undefined;
+    return typeof v === 'number' && Number.isSafeInteger(v) ? BigInt.asUintN(64, BigInt(v)) : undefined;
   }
 
   private static int(v: unknown): number | undefined {
@@ -85,51 +139,66 @@ export class MceRowReader {
     return typeof v === 'bigint' && v >= 0n && v <= 0xffffffffn ? Number(v) : undefined;
   }
 
-  private time(wall: unknown, stamp: unknown): Date | undefined {
-    const w = MceRowReader.int(wall);
-    return w !== undefined && w > 0 ? this.times.get(w, () => new Date(w * 1000)) : parseRasTimestamp(stamp);
+  private at(seconds: number): Date {
+    return this.times.get(seconds, () => new Date(seconds * 1000));
   }
 
-  /** A raw row of mceQuery(), or undefined when it has no bank or status. */
-  read(row: unknown[]): MachineCheck | undefined {
-    const [id, status, mcg, addr, misc, wall, bank, cpu, socket, apic, cpuid, vendor, ip, tsc, words, stamp, ...rest] = row;
-    const s = this.u64(status);
-    const b = MceRowReader.int(bank);
-    if (s === undefined || b === undefined || b > 0xff) return undefined;
-    const mc: MachineCheck = { kind: 'mce', bank: b, status: s, source: { backend: 'rasdaemon', path: this.path, id: `mce_record#${id as string}` } };
-    const m = this.u64(mcg); if (m !== undefined) mc.mcgStatus = m;
-    const a = this.u64(addr); if (a !== undefined) mc.addr = a;
-    const x = this.u64(misc); if (x !== undefined) mc.misc = x;
-    const c = MceRowReader.int(cpu); if (c !== undefined) mc.cpu = c;
-    const so = MceRowReader.int(socket); if (so !== undefined) mc.socket = so;
-    const ap = MceRowReader.int(apic); if (ap !== undefined) mc.apicId = ap;
-    const cid = MceRowReader.int(cpuid); if (cid !== undefined) mc.cpuid = cid;
-    const v = MceRowReader.int(vendor); if (v !== undefined && VENDORS[v]) mc.cpuVendor = VENDORS[v];
-    const i = this.u64(ip); if (i) mc.ip = i;
-    const t = this.u64(tsc); if (t) mc.tsc = t;
-    const when = this.time(wall, stamp); if (when) mc.time = when;
-    if (typeof words === 'string') {
-      const said = words.split(SEP).filter((p) => p.length > 0);
-      if (said.length) mc.note = this.notes.get(words, () => `rasdaemon: ${said.join('; ')}`);
-    }
-    this.optional.forEach((name, k) => {
-      if (name === 'microcode') { const u = MceRowReader.int(rest[k]); if (u !== undefined) mc.microcode = u; return; }
-      const r = this.u64(rest[k]);
+  /** Fields by column name, as both a row and a group's key give them. */
+  private fill(mc: MachineCheck, get: (c: string) => { reg?: bigint; int?: number }): void {
+    const m = get('mcgstatus').reg; if (m !== undefined) mc.mcgStatus = m;
+    const v = get('cpuvendor').int; if (v !== undefined && VENDORS[v]) mc.cpuVendor = VENDORS[v];
+    for (const name of this.optional) {
+      if (name === 'microcode') { const u = get(name).int; if (u !== undefined) mc.microcode = u; continue; }
+      const r = get(name).reg;
       if (r) mc[name === 'mcgcap' ? 'mcgCap' : (name as 'synd' | 'ipid')] = r;
+    }
+    const a = get('addr').reg; if (a !== undefined) mc.addr = a;
+    const x = get('misc').reg; if (x !== undefined) mc.misc = x;
+    const c = get('cpu').int; if (c !== undefined) mc.cpu = c;
+    const so = get('socketid').int; if (so !== undefined) mc.socket = so;
+    const ap = get('apicid').int; if (ap !== undefined) mc.apicId = ap;
+    const cid = get('cpuid').int; if (cid !== undefined) mc.cpuid = cid;
+  }
+
+  /** A row read alone: every register, rasdaemon's words. */
+  record(row: ScanRow): MachineCheck | string {
+    const id = String(row.value(ID));
+    const s = this.u64(row, STATUS);
+    const b = MceRowPlan.int(row.value(BANK));
+    if (s === undefined || b === undefined || b > 0xff) return `mce_record row ${id}: no bank or status`;
+    const mc: MachineCheck = { kind: 'mce', bank: b, status: s, source: { backend: 'rasdaemon', path: this.path, id: `mce_record#${id}` } };
+    const wall = MceRowPlan.int(row.value(WALL));
+    const when = wall !== undefined && wall > 0 ? this.at(wall) : parseRasTimestamp(row.value(STAMP));
+    if (when) mc.time = when;
+    this.fill(mc, (c) => {
+      const k = this.columns.indexOf(c);
+      return { reg: this.u64(row, k), int: MceRowPlan.int(row.value(k)) };
     });
+    const i = this.u64(row, IP); if (i) mc.ip = i;
+    const t = this.u64(row, TSC); if (t) mc.tsc = t;
+    const said = [0, 1, 2, 3].map((j) => asText(row.value(WORDS + j)));
+    if (said.some((p) => p.length > 0)) mc.note = this.notes.get(said.join(SEP), () => `rasdaemon: ${said.filter((p) => p.length > 0).join('; ')}`);
     return mc;
   }
 
-  /** A raw row of mceQuery(..., 'groups'): one record for `count` identical corrected rows. */
-  readGroup(row: unknown[]): MachineCheck | undefined {
-    const mc = this.read(row);
-    const [count, lastWall] = row.slice(16 + this.optional.length);
-    const n = MceRowReader.int(count);
-    if (!mc || n === undefined || n <= 1) return mc;
-    mc.count = n;
-    const last = this.time(lastWall, undefined);
-    if (last) mc.lastTime = last;
-    mc.note = `rasdaemon: ${n} corrected errors with these registers on this CPU (rows from ${mc.source.id!}, ${mc.time?.toISOString() ?? '?'} to ${last?.toISOString() ?? '?'})`;
+  /** A group from its key: the registers its rows share (not ip, tsc or rasdaemon's words,
+   * which differ between them); a coarse group's only what grades its status. Its count and
+   * first and last time say the rest (a note per group cost 40 MB a million rows). */
+  grouped(key: Int32Array, id: unknown, g: GroupFacts): MachineCheck {
+    const cols = g.coarse ? this.coarseCols : this.keyCols, wide = g.coarse ? this.coarseWide : this.wide;
+    const nulls = key[key.length - 2]!;
+    const get = (c: string): { reg?: bigint; int?: number } => {
+      const i = cols.indexOf(this.columns.indexOf(c));
+      if (i < 0 || nulls & (1 << i)) return {};
+      if (i < wide) return { reg: this.regs.get(key[2 * i]!, key[2 * i + 1]!) };
+      const v = key[2 * wide + i - wide]!;
+      return { int: v >= 0 ? v : undefined };
+    };
+    const mc: MachineCheck = { kind: 'mce', bank: get('bank').int!, status: get('status').reg!, source: { backend: 'rasdaemon', path: this.path, id: `mce_record#${String(id)}` } };
+    mc.time = this.at(g.first);
+    this.fill(mc, get);
+    if (g.weight > 1) { mc.count = g.weight; mc.lastTime = this.at(g.last); }
+    if (g.coarse) mc.note = `rasdaemon: corrected errors with this status on bank ${mc.bank}, not told apart by address or CPU: the database has more than ${this.maxGroups} register sets`;
     return mc;
   }
 }

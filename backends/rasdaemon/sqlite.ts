@@ -15,6 +15,10 @@ import { resolve } from 'node:path';
 // A CommonJS module that sets its exports at run time: Node's ESM sees only the default.
 import sqliteWasm from 'node-sqlite3-wasm';
 import type { Database as WasmDatabase } from 'node-sqlite3-wasm';
+import type { SqliteTable } from './table.js';
+
+export { ident, type SqliteTable } from './table.js';
+import { startWork } from '../../src/input/work.js';
 
 /** Rows one query may return before it is cut (and a problem reported). */
 export const MAX_ROWS_PER_QUERY = 1_000_000;
@@ -25,25 +29,39 @@ const MAX_TABLES = 1000;
 const readOnlyLocks = new Set<string>();
 let lockHookInstalled = false;
 
+/**
+ * The work of a query is the bytes SQLite reads of the file (src/input/work.ts): the
+ * descriptor the VFS opens for a database opened here, and what is counted on it now.
+ */
+const fdOfPath = new Map<string, number>();
+const counting = new Map<number, (bytes: number) => void>();
+
 function installLockHook(): void {
   if (lockHookInstalled) return;
   lockHookInstalled = true;
-  const { mkdirSync, rmdirSync } = fs;
+  const { mkdirSync, rmdirSync, openSync, readSync } = fs;
   // The VFS calls fs.mkdirSync / fs.rmdirSync through the shared node:fs module object.
   fs.mkdirSync = ((path: fs.PathLike, ...rest: unknown[]) =>
     typeof path === 'string' && readOnlyLocks.has(path) ? undefined : (mkdirSync as (...a: unknown[]) => unknown)(path, ...rest)) as typeof fs.mkdirSync;
   fs.rmdirSync = ((path: fs.PathLike, ...rest: unknown[]) =>
     typeof path === 'string' && readOnlyLocks.has(path) ? undefined : (rmdirSync as (...a: unknown[]) => unknown)(path, ...rest)) as typeof fs.rmdirSync;
+  // And fs.openSync / fs.readSync (its xOpen and xRead), so a query's reads can be counted.
+  fs.openSync = ((path: fs.PathLike, ...rest: unknown[]) => {
+    const fd = (openSync as (...a: unknown[]) => number)(path, ...rest);
+    if (typeof path === 'string' && readOnlyLocks.has(`${path}.lock`)) fdOfPath.set(path, fd);
+    return fd;
+  }) as typeof fs.openSync;
+  fs.readSync = ((fd: number, ...rest: unknown[]) => {
+    const n = (readSync as (...a: unknown[]) => number)(fd, ...rest);
+    counting.get(fd)?.(n);
+    return n;
+  }) as typeof fs.readSync;
 }
 
-export interface SqliteTable {
-  name: string;
-  /** Ordinary columns, in declaration order (no generated or hidden ones). */
-  columns: string[];
-}
+interface ColumnInfo { name: unknown; type: unknown; dflt_value: unknown; pk: unknown; hidden: unknown }
+/** table_xinfo's hidden: 2 is a VIRTUAL generated column, not stored in the record. */
+const VIRTUAL_GENERATED = 2;
 
-/** A double-quoted SQL identifier. */
-export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 export class ReadOnlySqlite {
   private constructor(
@@ -80,12 +98,25 @@ export class ReadOnlySqlite {
   /** Base tables (not views, not virtual tables, not SQLite's own) with their ordinary columns. */
   tables(): Map<string, SqliteTable> {
     const out = new Map<string, SqliteTable>();
-    const rows = this.db.all(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' LIMIT ${MAX_TABLES}`) as { name: unknown; sql: unknown }[];
-    for (const { name, sql } of rows) {
+    const rows = this.db.all(`SELECT name, sql, rootpage FROM sqlite_schema WHERE type = 'table' LIMIT ${MAX_TABLES}`) as { name: unknown; sql: unknown; rootpage: unknown }[];
+    for (const { name, sql, rootpage } of rows) {
       if (typeof name !== 'string' || name.startsWith('sqlite_')) continue;
       if (typeof sql !== 'string' || /^\s*CREATE\s+VIRTUAL\b/i.test(sql)) continue;
-      const cols = this.db.all(`SELECT name, hidden FROM pragma_table_xinfo(?) LIMIT ${MAX_TABLES}`, [name]) as { name: unknown; hidden: unknown }[];
-      out.set(name, { name, columns: cols.filter((c) => c.hidden === 0 && typeof c.name === 'string').map((c) => c.name as string) });
+      const cols = this.db.all(`SELECT name, type, dflt_value, pk, hidden FROM pragma_table_xinfo(?) LIMIT ${MAX_TABLES}`, [name]) as unknown as ColumnInfo[];
+      const t: SqliteTable = { name, columns: [], root: typeof rootpage === 'number' ? rootpage : 0, withoutRowid: /\bWITHOUT\s+ROWID\b/i.test(sql), slots: new Map(), defaults: new Set() };
+      let slot = 0;
+      for (const c of cols) {
+        const stored = c.hidden !== VIRTUAL_GENERATED;
+        if (typeof c.name === 'string' && c.hidden === 0) {
+          t.columns.push(c.name);
+          t.slots.set(c.name, slot);
+          if (c.dflt_value !== null) t.defaults.add(c.name);
+        }
+        if (stored) slot++;
+      }
+      const pk = cols.filter((c) => typeof c.pk === 'number' && c.pk > 0);
+      if (!t.withoutRowid && pk.length === 1 && String(pk[0]!.type).toUpperCase() === 'INTEGER' && typeof pk[0]!.name === 'string') t.rowidColumn = pk[0]!.name;
+      out.set(name, t);
     }
     return out;
   }
@@ -97,6 +128,11 @@ export class ReadOnlySqlite {
    */
   *rows(sql: string, max: number, onLimit: (max: number) => void): Generator<unknown[]> {
     const stmt = this.db.prepare(`${sql} LIMIT ${max + 1}`);
+    // A query's work: the bytes it reads, of the file's size (a table scan reads about all).
+    const fd = fdOfPath.get(resolve(this.path));
+    const work = startWork(`querying ${this.path}`, fd === undefined ? undefined : fs.fstatSync(fd).size, 'bytes');
+    let read = 0;
+    if (fd !== undefined) counting.set(fd, (n) => work.at((read += n)));
     try {
       let n = 0;
       for (const row of stmt.iterate()) {
@@ -107,6 +143,8 @@ export class ReadOnlySqlite {
         yield Object.values(row as object);
       }
     } finally {
+      if (fd !== undefined) counting.delete(fd);
+      work.end();
       stmt.finalize();
     }
   }
@@ -115,6 +153,7 @@ export class ReadOnlySqlite {
     try {
       if (this.db.isOpen) this.db.close();
     } finally {
+      fdOfPath.delete(resolve(this.path));
       readOnlyLocks.delete(this.lockPath);
     }
   }

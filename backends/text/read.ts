@@ -1,8 +1,9 @@
 // Kernel logs as text: dmesg, "<6>[ts]" pstore text, /dev/kmsg records, syslog/kern.log,
 // serial and netconsole captures with junk before the time stamp.
 import type { ReadContext } from '../../src/backend.js';
+import type { LazyLine } from '../../src/timeline/keep.js';
 import type { KernelMessage, SourceRef } from '../../src/model/index.js';
-import { MAX_LINE_BYTES, readLines } from '../../src/input/lines.js';
+import { MAX_LINE_BYTES, readLineBatches } from '../../src/input/lines.js';
 import { emptyPrefix, readPrefix } from '../../src/kmsg/line.js';
 import { KMSG_DICT, KMSG_RECORD, MAX_JUNK_BYTES, MONTHS, SYSLOG_BSD, SYSLOG_ISO, TIMESTAMP_ANYWHERE } from './layout.js';
 
@@ -58,28 +59,110 @@ export function parseTextLine(line: string, source: SourceRef, year: number): Ke
   return msg;
 }
 
+/** A dmesg-form line of an ASCII chunk, made a message only when kept (src/timeline/keep.ts). */
+class TextLine implements LazyLine {
+  constructor(
+    readonly text: string,
+    readonly tsNs: bigint | undefined,
+    readonly source: { readonly path: string },
+    private readonly s: string,
+    private readonly a: number,
+    private readonly e: number,
+    private readonly offset: number,
+  ) {}
+
+  make(): KernelMessage {
+    return dmesgLine(this.s, this.a, this.e, { backend: ID, path: this.source.path, offset: this.offset })!;
+  }
+}
+
+/**
+ * A dmesg-form line ("[ts] msg", "<6>[ts] msg") of an ASCII chunk, read in place: its text is
+ * a slice of the chunk's string. Undefined for any other form.
+ */
+function dmesgLine(s: string, a: number, e: number, source: SourceRef): KernelMessage | undefined {
+  const c = s.charCodeAt(a);
+  if (c !== 0x5b && c !== 0x3c) return undefined;
+  const p = prefix;
+  const start = readPrefix(s, a, e, p);
+  if (p.tsNs === undefined && p.level === undefined) return undefined;
+  const msg: KernelMessage = { kind: 'kmsg', text: s.slice(start, e), source };
+  if (p.tsNs !== undefined) msg.tsNs = p.tsNs;
+  if (p.level !== undefined) msg.level = p.level;
+  if (p.facility !== undefined) msg.facility = p.facility;
+  if (p.caller !== undefined) msg.caller = p.caller;
+  return msg;
+}
+
+/** The line's prefix read, a TextLine for a dmesg-form line, else undefined. */
+function lazyLine(s: string, a: number, e: number, offset: number, input: { path: string }): TextLine | undefined {
+  const c = s.charCodeAt(a);
+  if (c !== 0x5b && c !== 0x3c) return undefined;
+  const p = prefix;
+  const start = readPrefix(s, a, e, p);
+  if (p.tsNs === undefined && p.level === undefined) return undefined;
+  return new TextLine(s.slice(start, e), p.tsNs, input, s, a, e, offset);
+}
+
 export async function* readText(path: string, ctx: ReadContext): AsyncGenerator<KernelMessage[]> {
   const year = typeof ctx.options.year === 'number' ? ctx.options.year : new Date().getFullYear();
+  const sink = ctx.lines;
+  const input = { path };
   // A message is held until the next line: /dev/kmsg dictionary lines that follow are its.
   let pending: KernelMessage | undefined;
-  for await (const batch of readLines(path)) {
-    const out: KernelMessage[] = [];
-    for (const line of batch) {
-      const text = line.text;
-      if (line.cut) ctx.problem({ path, offset: line.offset, message: `line longer than ${MAX_LINE_BYTES} bytes, cut` });
-      const dict = pending && text.charCodeAt(0) === 0x20 ? KMSG_DICT.exec(text) : null;
-      if (dict && pending) {
-        // /dev/kmsg dictionary lines belong to the record before them.
-        if (dict[1] === 'SUBSYSTEM') pending.device = { subsystem: dict[2]!, device: pending.device?.device ?? '' };
-        else if (dict[1] === 'DEVICE') pending.device = { subsystem: pending.device?.subsystem ?? '', device: dict[2]! };
-        continue;
-      }
-      const msg = parseTextLine(text, { backend: ID, path, offset: line.offset }, year);
-      if (!msg) continue;
-      if (pending) out.push(pending);
-      pending = msg;
+  let out: KernelMessage[] = [];
+  const emit = (m: KernelMessage) => (sink ? sink.push(m) : out.push(m));
+  const line = (text: string, offset: number, cut: boolean) => {
+    if (cut) ctx.problem({ path, offset, message: `line longer than ${MAX_LINE_BYTES} bytes, cut` });
+    const dict = pending && text.charCodeAt(0) === 0x20 ? KMSG_DICT.exec(text) : null;
+    if (dict && pending) {
+      // /dev/kmsg dictionary lines belong to the record before them.
+      if (dict[1] === 'SUBSYSTEM') pending.device = { subsystem: dict[2]!, device: pending.device?.device ?? '' };
+      else if (dict[1] === 'DEVICE') pending.device = { subsystem: pending.device?.subsystem ?? '', device: dict[2]! };
+      return;
     }
-    if (out.length) yield out;
+    const msg = parseTextLine(text, { backend: ID, path, offset }, year);
+    if (!msg) return;
+    if (pending) emit(pending);
+    pending = msg;
+  };
+  for await (const batch of readLineBatches(path)) {
+    if (Array.isArray(batch)) {
+      for (const l of batch) line(l.text, l.offset, l.cut === true);
+    } else {
+      const { text: s, base, starts, ends, n } = batch;
+      const cut = batch.cut ? new Set(batch.cut) : undefined;
+      for (let k = 0; k < n; k++) {
+        const a = starts[k]!;
+        const e = ends[k]!;
+        // A dmesg line is never a dictionary line (those start with a space): no string of the line.
+        if (!cut?.has(k)) {
+          if (sink) {
+            const lazy = lazyLine(s, a, e, base + a, input);
+            if (lazy) {
+              if (pending) { sink.push(pending); pending = undefined; }
+              sink.push(lazy);
+              continue;
+            }
+          } else {
+            const fast = dmesgLine(s, a, e, { backend: ID, path, offset: base + a });
+            if (fast) {
+              if (pending) out.push(pending);
+              pending = fast;
+              continue;
+            }
+          }
+        }
+        line(s.slice(a, e), base + a, cut?.has(k) === true);
+      }
+    }
+    if (out.length) {
+      yield out;
+      out = [];
+    }
   }
-  if (pending) yield [pending];
+  if (pending) {
+    if (sink) sink.push(pending);
+    else yield [pending];
+  }
 }

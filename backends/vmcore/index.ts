@@ -5,7 +5,7 @@ import { lazyRead, type Backend } from '../../src/backend.js';
 import { isElfCore } from '../../src/vmcore/elf.js';
 import { isFlattened } from '../../src/vmcore/flat.js';
 import { isKdump } from '../../src/vmcore/kdump.js';
-import { isGzip } from '../../src/vmcore/spill.js';
+import { isGzip } from '../../src/vmcore/gzmember.js';
 import { gunzipSync } from 'node:zlib';
 
 export const vmcore: Backend = {

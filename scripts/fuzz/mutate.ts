@@ -1,6 +1,8 @@
 // Mutations of real inputs for the fuzz harness: flipped bits, truncation, overwritten
 // runs, length-like fields set to huge values, inserted and deleted bytes.
 import fc from 'fast-check';
+import type { FileEdit } from './edit.js';
+import type { Rng } from './rng.js';
 
 export type Mutation =
   | { op: 'flip'; at: number; bit: number; count: number }
@@ -46,8 +48,38 @@ export function applyMutation(input: Uint8Array, m: Mutation): Uint8Array {
       for (let i = 0; i < m.width && at + i < out.length; i++) out[at + i] = i === m.width - 1 ? 0x7f : 0xff;
       return out;
     case 'insert':
-      return Uint8Array.from([...out.subarray(0, at), ...m.bytes, ...out.subarray(at)]);
+      return Buffer.concat([out.subarray(0, at), m.bytes, out.subarray(at)]);
     case 'delete':
-      return Uint8Array.from([...out.subarray(0, at), ...out.subarray(Math.min(out.length, at + m.count))]);
+      return Buffer.concat([out.subarray(0, at), out.subarray(Math.min(out.length, at + m.count))]);
   }
 }
+
+/** A byte mutation drawn from the campaign's own random source (the same kinds as mutationArb). */
+export function randomMutation(rng: Rng): Mutation {
+  const bytes = (max: number) => Uint8Array.from({ length: 1 + rng.int(max) }, () => rng.int(256));
+  switch (rng.int(6)) {
+    case 0: return { op: 'flip', at: rng.next(), bit: rng.int(8), count: 1 + rng.int(16) };
+    case 1: return { op: 'truncate', at: rng.next() };
+    case 2: return { op: 'overwrite', at: rng.next(), bytes: bytes(64) };
+    case 3: return { op: 'huge', at: rng.next(), width: rng.pick([2, 4, 8] as const) };
+    case 4: return { op: 'insert', at: rng.next(), bytes: bytes(32) };
+    default: return { op: 'delete', at: rng.next(), count: 1 + rng.int(256) };
+  }
+}
+
+/** The same mutation as positioned writes (a large file changed in place: no cut, insert or delete). */
+export function patchMutation(edit: FileEdit, m: Mutation): boolean {
+  const size = edit.size;
+  const at = place(m.at, size);
+  if (m.op === 'overwrite') edit.write(at, m.bytes);
+  else if (m.op === 'huge') edit.write(at, Uint8Array.from({ length: m.width }, (_, i) => (i === m.width - 1 ? 0x7f : 0xff)));
+  else if (m.op === 'flip') {
+    const b = edit.read(at, m.count * 7);
+    for (let i = 0; i < m.count && i * 7 < b.length; i++) b[i * 7]! ^= 1 << m.bit;
+    edit.write(at, b);
+  } else return false;
+  return true;
+}
+
+export const describeMutation = (m: Mutation): string =>
+  `bytes ${m.op} at ${m.at.toFixed(4)}${'bytes' in m ? ` (${m.bytes.length} bytes)` : 'width' in m ? ` (${m.width})` : 'count' in m ? ` (${m.count})` : ''}`;

@@ -1,14 +1,13 @@
 // The archive: /var/lib/crashlog/<id>/{pstore,efivars,bert}/<records>, manifest.json,
-// report.txt, report.json. An entry appears whole or not at all: it is built in
-// ".tmp-<id>", every file and folder fsync'd, then renamed into place and the archive
-// folder fsync'd. Nothing is ever read or written through a symbolic link.
+// report.txt, report.json. An entry appears whole or not at all (staging.ts builds it).
+// Nothing is ever read or written through a symbolic link.
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
-import { errnoOf, fsyncAll, fsyncDir, mkdirPrivate, readNoFollow, realFs, writeDurable, writeNew, writeTemp, type FsOps } from './fsops.js';
+import { errnoOf, fsyncDir, readNoFollow, realFs, writeDurable, type FsOps } from './fsops.js';
 import { cleanLeftovers, MARKER, markerText, removeOwnFolder, STAGING, stagingName, type Leftover } from './leftovers.js';
 import { ENTRY_ID } from './names.js';
 import { MANIFEST, MAX_MANIFEST_BYTES, parseManifest, type Manifest } from './manifest.js';
-import { SOURCE_KINDS, type SourceNote, type SourceRecord } from './sources.js';
+import { SOURCE_KINDS, type SourceNote } from './sources.js';
 import { openTrustedDir } from './trust.js';
 import { ApplicationError, messageOf } from '../util/errors.js';
 
@@ -73,39 +72,6 @@ export function scanArchive(f: FsOps, dir: string): ArchiveScan {
 }
 
 export { cleanLeftovers };
-
-/**
- * Write one entry and make it durable. Returns its folder. Throws (with nothing renamed
- * into place) on any write error: the caller must then delete nothing.
- */
-export async function writeEntry(f: FsOps, archiveDir: string, manifest: Manifest, records: SourceRecord[]): Promise<string> {
-  const staging = join(archiveDir, stagingName('entry', manifest.id));
-  const final = join(archiveDir, manifest.id);
-  mkdirPrivate(f, staging);
-  // First thing in it: the marker that tells the next collector this folder is collect's own.
-  writeNew(f, join(staging, MARKER), markerText('entry', manifest.id));
-  const written: { tmp: string; path: string }[] = [];
-  const subs: string[] = [];
-  for (const kind of SOURCE_KINDS) {
-    const mine = records.filter((r) => r.kind === kind);
-    if (mine.length === 0) continue;
-    const sub = join(staging, kind);
-    mkdirPrivate(f, sub);
-    subs.push(sub);
-    for (const r of mine) written.push({ tmp: writeTemp(f, join(sub, r.name), r.bytes), path: join(sub, r.name) });
-  }
-  // Each record: temporary name, fsync, rename; then its folder fsync'd.
-  await fsyncAll(f, written.map((w) => w.tmp));
-  for (const w of written) f.renameSync(w.tmp, w.path);
-  for (const sub of subs) fsyncDir(f, sub);
-  writeDurable(f, join(staging, MANIFEST), Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));
-  fsyncDir(f, staging);
-  f.renameSync(staging, final);
-  fsyncDir(f, archiveDir);
-  f.unlinkSync(join(final, MARKER)); // a finished entry is not a leftover, whatever its name becomes
-  fsyncDir(f, final);
-  return final;
-}
 
 /** Write (or rewrite) a file of an existing entry durably. */
 export function writeEntryFile(f: FsOps, entryDir: string, name: string, text: string): void {

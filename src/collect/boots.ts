@@ -5,27 +5,27 @@
 // timeline could not join, a pmsg blob, an unreadable record) join the newest crashed
 // boot's entry; when the analysis fails, all records make one entry (they are archived all
 // the same: grouping must never stand between a record and the archive).
-import { readTimeline } from '../analyze.js';
-import { detect } from '../detect/index.js';
+import type { CrashEvent } from '../detect/types.js';
+import type { KernelMessage, SourceRef } from '../model/index.js';
 import type { Boot } from '../timeline/types.js';
-import type { SourceRef } from '../model/index.js';
-import type { SourceRecord, SourceSpec } from './sources.js';
+import type { SourceRecord } from './sources.js';
 
-function crashed(b: Boot): boolean {
-  return b.mces.length > 0 || b.memoryErrors.length > 0 || b.dumps.length > 0 || (b.messages.length > 0 && detect(b.messages).length > 0);
+export type DetectEvents = (messages: readonly KernelMessage[]) => CrashEvent[];
+
+function crashed(b: Boot, events: DetectEvents): boolean {
+  return b.mces.length > 0 || b.memoryErrors.length > 0 || b.dumps.length > 0 || (b.messages.length > 0 && events(b.messages).length > 0);
 }
 
-export async function groupByBoot(fresh: SourceRecord[], specs: SourceSpec[]): Promise<SourceRecord[][]> {
+/**
+ * The fresh records in groups, one per crashed boot, oldest first, from the boots of the
+ * timeline read from their copies; `copyOf` is where a record's copy was read (the path its
+ * records' sources name).
+ */
+export function groupByBoot(boots: readonly Boot[], fresh: SourceRecord[], copyOf: (r: SourceRecord) => string, events: DetectEvents): SourceRecord[][] {
   if (fresh.length < 2) return [fresh];
-  let boots;
-  try {
-    boots = (await readTimeline(specs.filter((s) => fresh.some((r) => r.kind === s.kind)).map((s) => s.path))).timeline.boots;
-  } catch {
-    return [fresh];
-  }
   const bootOf = new Map<string, number>();
   boots.forEach((b, i) => {
-    if (!crashed(b)) return;
+    if (!crashed(b, events)) return;
     for (const r of [...b.messages, ...b.mces, ...b.memoryErrors, ...b.dumps, ...b.blobs]) {
       const refs: SourceRef[] = [r.source, ...('alsoIn' in r ? (r.alsoIn ?? []) : [])];
       for (const s of refs) if (!bootOf.has(s.path)) bootOf.set(s.path, i);
@@ -34,9 +34,10 @@ export async function groupByBoot(fresh: SourceRecord[], specs: SourceSpec[]): P
   const groups = new Map<number, SourceRecord[]>();
   const loose: SourceRecord[] = [];
   for (const r of fresh) {
-    const b = bootOf.get(r.path);
+    const b = bootOf.get(copyOf(r));
     if (b === undefined) loose.push(r);
-    else groups.set(b, [...(groups.get(b) ?? []), r]);
+    else if (groups.has(b)) groups.get(b)!.push(r);
+    else groups.set(b, [r]);
   }
   const ordered = [...groups.keys()].sort((a, b) => a - b).map((k) => groups.get(k)!);
   if (ordered.length === 0) return [loose];

@@ -2,42 +2,26 @@
 // records not yet archived, one entry per boot, write each verdict, and only then (when asked)
 // remove the archived records from pstore/efivars. Safe to kill at any moment: a record is
 // always still in its source, or complete in the archive, and the next run finishes the job.
-import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { analyze } from '../analyze.js';
-import { renderText } from '../report/text.js';
-import { stringifyJson, toJsonReport } from '../report/json.js';
-import type { Incident } from '../model/index.js';
-import { ApplicationError, messageOf } from '../util/errors.js';
-import { cleanLeftovers, entryInputs, entriesToPrune, openArchive, removeEntries, scanArchive, writeEntry, writeEntryFile } from './archive.js';
-import { removeOwnFolder, stagingName } from './leftovers.js';
-import { errnoOf, realFs, type FsOps } from './fsops.js';
+import { messageOf } from '../util/errors.js';
+import { cleanLeftovers, entriesToPrune, openArchive, removeEntries, scanArchive } from './archive.js';
+import { archiveFresh, entryError, openPool, removeStaging, writeReports, type EntryOptions, type Fresh, type NewEntry } from './entries.js';
+import { realFs, type FsOps } from './fsops.js';
 import { acquireLock } from './lock.js';
-import { REPORT_JSON, REPORT_TXT, type Manifest } from './manifest.js';
-import { entryId } from './names.js';
+import { REPORT_JSON } from './manifest.js';
 import { CONTEXT_KINDS, readSource, type SourceNote, type SourceRecord, type SourceSpec } from './sources.js';
-import { incidentSignature } from './signature.js';
-import { groupByBoot } from './boots.js';
 import { readPruned, writePruned } from './pruned.js';
 import { unlinkArchived, type Archived } from './unlink.js';
 
-export interface CollectOptions {
+export type { NewEntry } from './entries.js';
+
+export interface CollectOptions extends EntryOptions {
   archive: string;
   sources: SourceSpec[];
   unlink: boolean;
   /** Newest N entries kept (0: all). */
   keep: number;
   fs?: FsOps;
-  host?: string;
-  now?: Date;
-}
-
-export interface NewEntry {
-  id: string;
-  dir: string;
-  records: number;
-  reportText: string;
-  incidents: (Incident & { signature: string })[];
 }
 
 export interface CollectResult {
@@ -51,65 +35,40 @@ export interface CollectResult {
   failed: boolean;
 }
 
-const VERSION = '0.1.0';
-
-/** analyze() the archived copies and write report.txt and report.json into the entry. */
-async function writeReports(f: FsOps, dir: string, id: string, notes: SourceNote[]): Promise<Pick<NewEntry, 'reportText' | 'incidents'>> {
-  try {
-    const a = await analyze(entryInputs(f, dir));
-    const reportText = renderText(a);
-    // report.json last: an entry with it has both (see the repair in collect()).
-    writeEntryFile(f, dir, REPORT_TXT, reportText);
-    writeEntryFile(f, dir, REPORT_JSON, stringifyJson(toJsonReport(a)) + '\n');
-    return { reportText, incidents: a.incidents.map((i) => ({ ...i, signature: i.signature ?? incidentSignature(i.cause, i.title) })) };
-  } catch (err) {
-    // The records are safe in the archive already; only the verdict is missing.
-    notes.push({ path: dir, message: `archive entry ${id}: the report could not be written: ${messageOf(err)} (the next collect writes it; crashlog report --archive ${id} shows it meanwhile)`, error: true });
-    return { reportText: '', incidents: [] };
-  }
-}
-
-/** Write one entry (records + manifest), durably; on failure nothing of it stays. */
-async function archiveGroup(f: FsOps, o: CollectOptions, archive: string, fresh: SourceRecord[]): Promise<{ id: string; dir: string; records: number }> {
-  const newest = Math.max(...fresh.map((r) => r.stat.mtimeMs));
-  const id = entryId(new Date(Number.isFinite(newest) && newest > 0 ? newest : 0), fresh.map((r) => r.sha256));
-  const manifest: Manifest = {
-    version: 1,
-    id,
-    host: o.host ?? hostname(),
-    collectedAt: (o.now ?? new Date()).toISOString(),
-    collector: `crashlog ${VERSION}`,
-    records: fresh.map((r) => ({
-      source: r.kind,
-      path: r.path,
-      file: `${r.kind}/${r.name}`,
-      size: r.bytes.length,
-      sha256: r.sha256,
-      mtime: new Date(r.stat.mtimeMs).toISOString(),
-      ...(r.recordTime ? { recordTime: r.recordTime.toISOString() } : {}),
-    })),
-  };
-  try {
-    return { id, dir: await writeEntry(f, archive, manifest, fresh), records: fresh.length };
-  } catch (err) {
-    // Our own staging folder, made by this run: nobody else can write in a trusted archive.
-    if (errnoOf(err) !== 'EEXIST') {
-      try {
-        removeOwnFolder(f, join(archive, stagingName('entry', id)));
-      } catch {
-        /* the write error is the one to report; the next run tidies it */
-      }
-    }
-    throw new ApplicationError(`cannot write archive entry ${join(archive, id)}: ${messageOf(err)}; nothing was removed from the sources`, 1);
-  }
-}
-
 function hasFile(f: FsOps, path: string): boolean {
   try {
     return f.lstatSync(path).isFile();
   } catch {
     return false;
   }
+}
+
+/**
+ * Read every source. A crash record not yet archived is copied into the pool as it is read,
+ * so no record's bytes are held past its copy. The machine's own tables (sources.ts
+ * CONTEXT_KINDS) are held: they go with every new entry, but only crash records make one
+ * (and only they are ever unlinked).
+ */
+function readSources(f: FsOps, o: CollectOptions, archive: string, known: (sha: string) => boolean, notes: SourceNote[]): { crash: SourceRecord[]; fresh?: Fresh } {
+  const crash: SourceRecord[] = [];
+  const context: Fresh['context'] = [];
+  let fresh: Fresh | undefined;
+  try {
+    for (const spec of o.sources) {
+      readSource(f, spec, (r, bytes) => {
+        if (CONTEXT_KINDS.has(r.kind)) return void context.push({ r, bytes });
+        crash.push(r);
+        if (known(r.sha256)) return;
+        fresh ??= { pool: openPool(f, archive), crash: [], context };
+        fresh.pool.add(r.kind, r.name, bytes);
+        fresh.crash.push(r);
+      }, notes);
+    }
+  } catch (err) {
+    if (fresh) removeStaging(f, fresh.pool.dir);
+    throw entryError(archive, undefined, err);
+  }
+  return fresh ? { crash, fresh } : { crash };
 }
 
 export async function collect(o: CollectOptions): Promise<CollectResult> {
@@ -124,9 +83,6 @@ export async function collect(o: CollectOptions): Promise<CollectResult> {
 
     const pruned = readPruned(f, archive);
 
-    const records: SourceRecord[] = [];
-    for (const spec of o.sources) readSource(f, spec, records, result.notes);
-
     // Where each record's copy is: "<entry>/<kind>/<safe name>", as a valid manifest names it.
     const archived: Archived = { copies: new Map(), pruned };
     const hashesOf = new Map<string, string[]>();
@@ -134,19 +90,19 @@ export async function collect(o: CollectOptions): Promise<CollectResult> {
       hashesOf.set(e.id, e.manifest.records.map((r) => r.sha256));
       for (const r of e.manifest.records) archived.copies.set(r.sha256, join(e.dir, r.file));
     }
-    // The machine's own tables go with every new entry (sources.ts CONTEXT_KINDS); only crash
-    // records make one, and only they are ever unlinked.
-    const context = records.filter((r) => CONTEXT_KINDS.has(r.kind));
-    const crash = records.filter((r) => !CONTEXT_KINDS.has(r.kind));
-    const fresh = crash.filter((r) => !archived.copies.has(r.sha256) && !pruned.has(r.sha256));
-    result.alreadyArchived = crash.length - fresh.length;
-
-    for (const crashGroup of fresh.length ? await groupByBoot(fresh, o.sources) : []) {
-      const group = [...crashGroup, ...context];
-      const entry = await archiveGroup(f, o, archive, group);
-      for (const r of group) archived.copies.set(r.sha256, join(entry.dir, r.kind, r.name));
-      hashesOf.set(entry.id, group.map((r) => r.sha256));
-      result.entries.push({ ...entry, ...(await writeReports(f, entry.dir, entry.id, result.notes)) });
+    const { crash, fresh } = readSources(f, o, archive, (sha) => archived.copies.has(sha) || pruned.has(sha), result.notes);
+    result.alreadyArchived = crash.length - (fresh?.crash.length ?? 0);
+    if (fresh) {
+      try {
+        for (const { entry, manifest } of await archiveFresh(f, o, archive, fresh, result.notes)) {
+          for (const r of manifest.records) archived.copies.set(r.sha256, join(entry.dir, r.file));
+          hashesOf.set(entry.id, manifest.records.map((r) => r.sha256));
+          result.entries.push(entry);
+        }
+      } catch (err) {
+        removeStaging(f, fresh.pool.dir); // nothing to remove once it became an entry
+        throw err;
+      }
     }
 
     if (o.unlink) result.unlinked = unlinkArchived(f, crash, archived, result.notes);

@@ -21,6 +21,11 @@ export const MAX_COPY_BYTES = 64 * 1024 * 1024;
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
 
+/** Bytes read at a time. One buffer serves every read: records are a few KiB each and come
+ * by the thousand, and a fresh 64 KiB buffer per file was most of what collect allocated. */
+const READ_CHUNK = 64 * 1024;
+const scratch = Buffer.allocUnsafe(READ_CHUNK);
+
 /** An error with an errno code (ENOENT, EACCES, ...), or undefined. */
 export function errnoOf(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
@@ -42,14 +47,14 @@ export function readNoFollow(f: FsOps, path: string, max = MAX_COPY_BYTES): { by
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(64 * 1024, max + 1 - total));
-      if (buf.length === 0) throw Object.assign(new Error(`${path}: larger than ${max} bytes`), { code: 'EFBIG' });
-      const n = f.readSync(fd, buf, 0, buf.length, total);
+      const room = Math.min(READ_CHUNK, max + 1 - total);
+      if (room === 0) throw Object.assign(new Error(`${path}: larger than ${max} bytes`), { code: 'EFBIG' });
+      const n = f.readSync(fd, scratch, 0, room, total);
       if (n === 0) break;
-      chunks.push(buf.subarray(0, n));
+      chunks.push(Buffer.from(scratch.subarray(0, n)));
       total += n;
     }
-    return { bytes: Buffer.concat(chunks, total), stat };
+    return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total), stat };
   } finally {
     f.closeSync(fd);
   }
@@ -65,13 +70,9 @@ export function fsyncDir(f: FsOps, dir: string): void {
   }
 }
 
-/**
- * Write `bytes` under a new temporary name beside `path` (O_EXCL, O_NOFOLLOW, 0600), not yet
- * synced; returns that name. A failed write removes it.
- */
-export function writeTemp(f: FsOps, path: string, bytes: Uint8Array): string {
-  const tmp = `${dirname(path)}/.tmp-${process.pid}-${path.slice(dirname(path).length + 1)}`;
-  const fd = f.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, FILE_MODE);
+/** Write `bytes` to a new file `path` (O_EXCL, O_NOFOLLOW, 0600), not yet synced. A failed write removes it. */
+export function writeExclusive(f: FsOps, path: string, bytes: Uint8Array): void {
+  const fd = f.openSync(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, FILE_MODE);
   try {
     f.fchmodSync(fd, FILE_MODE); // the umask may have taken bits away, never added: still set it
     let off = 0;
@@ -79,13 +80,19 @@ export function writeTemp(f: FsOps, path: string, bytes: Uint8Array): string {
   } catch (err) {
     f.closeSync(fd);
     try {
-      f.unlinkSync(tmp);
+      f.unlinkSync(path);
     } catch {
       /* the write error is the one to report */
     }
     throw err;
   }
   f.closeSync(fd);
+}
+
+/** Write `bytes` under a new temporary name beside `path` (see writeExclusive); returns that name. */
+export function writeTemp(f: FsOps, path: string, bytes: Uint8Array): string {
+  const tmp = `${dirname(path)}/.tmp-${process.pid}-${path.slice(dirname(path).length + 1)}`;
+  writeExclusive(f, tmp, bytes);
   return tmp;
 }
 

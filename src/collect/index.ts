@@ -8,3 +8,4 @@ export { incidentSignature, normalizeTitle } from './signature.js';
 export { journalFallbackLine, journalFields, sendToJournal, defaultSender, MESSAGE_ID, type JournalSender } from './journal.js';
 export { DEFAULT_SOURCES, SOURCE_KINDS, type SourceKind, type SourceSpec } from './sources.js';
 export { realFs, type FsOps } from './fsops.js';
+export { currentBootId, kdumpsSince, markCleanShutdown, startBoot, BOOT_MARK, KDUMP_DIR, type BootMark, type PreviousEnd } from './bootmark.js';

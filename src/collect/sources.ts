@@ -1,15 +1,16 @@
 // What the previous boot left behind: pstore records, efivarfs dump-type0 variables
 // (drivers/firmware/efi/efi-pstore.c names them "dump-type0-<part>-<count>-<time>..."),
-// and the ACPI BERT error region (/sys/firmware/acpi/tables/data/BERT, drivers/acpi/apei/bert.c).
-import type { Stats } from 'node:fs';
+// the ACPI BERT error region (/sys/firmware/acpi/tables/data/BERT, drivers/acpi/apei/bert.c),
+// and the records systemd-pstore.service already moved out of pstore into its own archive.
+import type { Dirent, Stats } from 'node:fs';
 import { join } from 'node:path';
 import { errnoOf, readNoFollow, type FsOps } from './fsops.js';
 import { sha256, unsafeNameReason } from './names.js';
 import { messageOf } from '../util/errors.js';
 import { isPstoreMount } from '../pstore/mount.js';
 
-export type SourceKind = 'pstore' | 'efivars' | 'bert' | 'dmi';
-export const SOURCE_KINDS: SourceKind[] = ['pstore', 'efivars', 'bert', 'dmi'];
+export type SourceKind = 'pstore' | 'efivars' | 'bert' | 'dmi' | 'systemd-pstore';
+export const SOURCE_KINDS: SourceKind[] = ['pstore', 'efivars', 'bert', 'dmi', 'systemd-pstore'];
 
 /**
  * Sources that describe the machine rather than a crash: the SMBIOS tables
@@ -20,12 +21,29 @@ export const SOURCE_KINDS: SourceKind[] = ['pstore', 'efivars', 'bert', 'dmi'];
 export const CONTEXT_KINDS: ReadonlySet<SourceKind> = new Set(['dmi']);
 const DMI_FILES = new Set(['DMI', 'smbios_entry_point']);
 
+/**
+ * Sources crashlog reads but never removes from: a firmware table, and systemd-pstore's
+ * archive (its copies, not pstore's space; systemd-pstore itself frees pstore).
+ */
+export const NEVER_REMOVED: ReadonlySet<SourceKind> = new Set(['bert', 'dmi', 'systemd-pstore']);
+
+/**
+ * systemd-pstore (src/pstore/pstore.c, Storage=external, the default) moves each record to
+ * /var/lib/systemd/pstore: an EFI dmesg part to <base id>/<count>/, an ERST one to
+ * <first id>/, anything else to the top; beside a dmesg group it writes dmesg.txt, the parts
+ * joined, which the parts themselves already hold. With Storage=journal the records are in
+ * the journal only, and with Storage=none they stay in pstore: then this folder is empty.
+ */
+const SYSTEMD_PSTORE_DEPTH = 2;
+const SYSTEMD_PSTORE_JOINED = 'dmesg.txt';
+
 /** Where each kind is read by default (a path that is not there is quietly skipped). */
 export const DEFAULT_SOURCES: Record<SourceKind, string> = {
   pstore: '/sys/fs/pstore',
   efivars: '/sys/firmware/efi/efivars',
   bert: '/sys/firmware/acpi/tables/data/BERT',
   dmi: '/sys/firmware/dmi/tables',
+  'systemd-pstore': '/var/lib/systemd/pstore',
 };
 export const DEFAULT_PATHS = DEFAULT_SOURCES;
 
@@ -42,7 +60,7 @@ export interface SourceRecord {
   path: string;
   /** File name in the archive entry's <kind>/ folder. */
   name: string;
-  bytes: Buffer;
+  size: number;
   sha256: string;
   stat: Stats;
   /** The record's time, when read from a live pstore mount (its mtime there; see isPstoreMount). */
@@ -71,19 +89,26 @@ function readable(err: unknown, path: string, spec: SourceSpec, notes: SourceNot
   }
 }
 
-function readOne(f: FsOps, spec: SourceSpec, path: string, name: string, out: SourceRecord[], notes: SourceNote[], live = false): void {
+/** Each record read, with its bytes: the taker keeps what it needs of them (collect.ts copies a new one at once). */
+export type TakeRecord = (r: SourceRecord, bytes: Buffer) => void;
+
+function readOne(f: FsOps, spec: SourceSpec, path: string, name: string, take: TakeRecord, notes: SourceNote[], live = false): void {
+  let read;
   try {
-    const { bytes, stat } = readNoFollow(f, path);
-    const r: SourceRecord = { kind: spec.kind, path, name, bytes, sha256: sha256(bytes), stat };
-    if (live && stat.mtimeMs > 0) r.recordTime = new Date(stat.mtimeMs);
-    out.push(r);
+    read = readNoFollow(f, path);
   } catch (err) {
     readable(err, path, { ...spec, explicit: true }, notes);
+    return;
   }
+  const { bytes, stat } = read;
+  const r: SourceRecord = { kind: spec.kind, path, name, size: bytes.length, sha256: sha256(bytes), stat };
+  if (live && stat.mtimeMs > 0) r.recordTime = new Date(stat.mtimeMs);
+  take(r, bytes); // outside the try: an error in the taker (a full archive) is not a read error
 }
 
 /** Read every record of one source. Nothing here writes or deletes. */
-export function readSource(f: FsOps, spec: SourceSpec, out: SourceRecord[], notes: SourceNote[]): void {
+export function readSource(f: FsOps, spec: SourceSpec, take: TakeRecord, notes: SourceNote[]): void {
+  if (spec.kind === 'systemd-pstore') return readSystemdPstore(f, spec, take, notes);
   let st: Stats;
   try {
     st = f.lstatSync(spec.path);
@@ -96,22 +121,25 @@ export function readSource(f: FsOps, spec: SourceSpec, out: SourceRecord[], note
     return;
   }
   if (spec.kind === 'bert') {
-    readOne(f, spec, spec.path, 'BERT', out, notes);
+    readOne(f, spec, spec.path, 'BERT', take, notes);
     return;
   }
-  let names: string[];
+  // The listing says each entry's type (d_type): no lstat per record among thousands. The
+  // open that reads a record refuses a link or a non-file all the same (readNoFollow).
+  let entries: Dirent[];
   try {
-    names = (f.readdirSync(spec.path) as string[]).sort();
+    entries = (f.readdirSync(spec.path, { withFileTypes: true }) as Dirent[]).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (err) {
     readable(err, spec.path, { ...spec, explicit: true }, notes);
     return;
   }
-  if (names.length > MAX_SOURCE_ENTRIES) {
-    notes.push({ path: spec.path, message: `${names.length} entries; only the first ${MAX_SOURCE_ENTRIES} collected this time`, error: true });
-    names = names.slice(0, MAX_SOURCE_ENTRIES);
+  if (entries.length > MAX_SOURCE_ENTRIES) {
+    notes.push({ path: spec.path, message: `${entries.length} entries; only the first ${MAX_SOURCE_ENTRIES} collected this time`, error: true });
+    entries = entries.slice(0, MAX_SOURCE_ENTRIES);
   }
   const live = spec.kind === 'pstore' && isPstoreMount(spec.path);
-  for (const name of names) {
+  for (const e of entries) {
+    const name = e.name;
     if (spec.kind === 'efivars' && !EFI_DUMP.test(name)) continue;
     if (spec.kind === 'dmi' && !DMI_FILES.has(name)) continue;
     const unsafe = unsafeNameReason(name);
@@ -120,21 +148,46 @@ export function readSource(f: FsOps, spec: SourceSpec, out: SourceRecord[], note
       continue;
     }
     const path = join(spec.path, name);
-    let ls: Stats;
-    try {
-      ls = f.lstatSync(path);
-    } catch (err) {
-      readable(err, path, { ...spec, explicit: true }, notes);
-      continue;
-    }
-    if (ls.isSymbolicLink()) {
+    if (e.isSymbolicLink()) {
       notes.push({ path, message: `${path} is a symbolic link; not followed, left in place`, error: true });
       continue;
     }
-    if (!ls.isFile()) {
+    if (!e.isFile()) {
       notes.push({ path, message: `${path} is not a regular file; skipped`, error: false });
       continue;
     }
-    readOne(f, spec, path, name, out, notes, live);
+    readOne(f, spec, path, name, take, notes, live);
   }
+}
+
+/**
+ * systemd-pstore's archive: its record files down to SYSTEMD_PSTORE_DEPTH folders, each
+ * folder read as readSource reads a pstore folder (links and odd names refused), the
+ * records under their own names; its dmesg.txt copies are left out, and a name met twice
+ * is kept once.
+ */
+function readSystemdPstore(f: FsOps, spec: SourceSpec, take: TakeRecord, notes: SourceNote[]): void {
+  const seen = new Set<string>();
+  const walk = (dir: string, depth: number, explicit: boolean): void => {
+    const here: SourceNote[] = [];
+    readSource(f, { ...spec, kind: 'pstore', path: dir, explicit }, (r, bytes) => {
+      if (r.name === SYSTEMD_PSTORE_JOINED) return;
+      if (seen.has(r.name)) return void notes.push({ path: r.path, message: `${r.path}: a second record named ${r.name}; the first one found is archived`, error: false });
+      seen.add(r.name);
+      const { recordTime: _none, ...rest } = r; // these files' times are systemd-pstore's copies'
+      take({ ...rest, kind: 'systemd-pstore' }, bytes);
+    }, here);
+    let folders: string[] = [];
+    if (depth < SYSTEMD_PSTORE_DEPTH) {
+      try {
+        folders = (f.readdirSync(dir, { withFileTypes: true }) as Dirent[]).filter((e) => e.isDirectory() && !unsafeNameReason(e.name)).map((e) => join(dir, e.name)).sort();
+      } catch {
+        folders = []; // readSource noted why
+      }
+    }
+    // A folder is read in turn, not noted as "not a regular file".
+    for (const n of here) if (!folders.includes(n.path)) notes.push(n);
+    for (const d of folders) walk(d, depth + 1, true);
+  };
+  walk(spec.path, 0, spec.explicit);
 }

@@ -5,7 +5,7 @@
 // (then its hash is remembered in .pruned, a file only collect writes in a trusted archive).
 import { errnoOf, readNoFollow, type FsOps } from './fsops.js';
 import { sha256 } from './names.js';
-import type { SourceNote, SourceRecord } from './sources.js';
+import { NEVER_REMOVED, type SourceNote, type SourceRecord } from './sources.js';
 import { messageOf } from '../util/errors.js';
 
 export interface Archived {
@@ -32,7 +32,7 @@ function copyProblem(f: FsOps, r: SourceRecord, a: Archived): string | undefined
 export function unlinkArchived(f: FsOps, records: SourceRecord[], a: Archived, notes: SourceNote[]): string[] {
   const done: string[] = [];
   for (const r of records) {
-    if (r.kind === 'bert') continue; // a firmware table, not ours to remove
+    if (NEVER_REMOVED.has(r.kind)) continue; // a firmware table, systemd-pstore's archive: not ours to remove
     const problem = copyProblem(f, r, a);
     if (problem === 'not archived') continue;
     if (problem) {

@@ -1,14 +1,10 @@
 // `crashlog dmesg VMCORE`: the kernel log held in a dump, as vmcore-dmesg prints it.
-import { statSync } from 'node:fs';
+// The dump machinery loads when the command runs: every other command starts without it.
 import type { Command } from 'commander';
-import type { SingleBar } from 'cli-progress';
 import type { RunIO } from '../cli.js';
 import { ApplicationError, messageOf } from '../util/errors.js';
-import { formatVmcoreDmesg, readPrintkLog } from '../vmcore/printk/index.js';
-import { openDump, type OpenDump } from '../vmcore/open.js';
-
-/** Inputs smaller than this are read too fast for a bar to help. */
-export const PROGRESS_MIN_BYTES = 1 << 30;
+import type { OpenDump } from '../vmcore/open.js';
+import { withProgress } from './options.js';
 
 function parseAddr(v: string, prev: bigint[] = []): bigint[] {
   if (!/^(0x[0-9a-f]+|\d+)$/i.test(v)) throw new ApplicationError(`--avoid: not an address: ${v}`, 2);
@@ -26,13 +22,13 @@ export function register(program: Command, io: RunIO): void {
     .option('--avoid <addr>', 'never read the page holding this physical address (repeatable)', parseAddr, [] as bigint[])
     .action(async (path: string, flags: { caller?: boolean; json?: boolean; stats?: boolean; avoid: bigint[] }) => {
       const t0 = process.hrtime.bigint();
-      let dump;
-      try {
-        dump = await openDump(path, { avoid: flags.avoid });
-      } catch (err) {
+      const [{ openDump }, { formatVmcoreDmesg, readPrintkLog }] = await Promise.all([import('../vmcore/open.js'), import('../vmcore/printk/index.js')]);
+      // Progress on a terminal's stderr: while the dump opens (an index of a gzip'd or
+      // flattened dump), and while the log is walked only if the lines go elsewhere.
+      const dump = await withProgress(io, !flags.json, () => openDump(path, { avoid: flags.avoid })).catch((err: unknown) => {
         throw new ApplicationError(`${path}: ${messageOf(err)}`, 1);
-      }
-      const bar = await startProgress(path, dump);
+      });
+      const toTerminal = io.stdoutIsTTY ?? process.stdout.isTTY;
       try {
         for (const p of dump.problems) io.stderr(`crashlog: ${p.path}${p.offset === undefined ? '' : `+0x${p.offset.toString(16)}`}: ${p.message}\n`);
         const seen = dump.problems.length;
@@ -42,24 +38,25 @@ export function register(program: Command, io: RunIO): void {
           process.exitCode = 1;
           return;
         }
-        let n = 0;
-        try {
-          for await (const e of readPrintkLog(dump)) {
-            if (e.kind === 'entry') n++;
-            else io.stderr(`crashlog: ${path}: log gap of ${e.length} bytes at 0x${e.vaddr.toString(16)} (${e.reason})\n`);
-            if (flags.json) {
-              const { bytes: _bytes, ...rest } = e as typeof e & { bytes?: Uint8Array };
-              io.stdout(JSON.stringify(rest, (k, v: unknown) => (typeof v === 'bigint' ? (k === 'tsNs' || k === 'seq' ? v.toString() : `0x${v.toString(16)}`) : v)) + '\n');
-            } else io.stdout(formatVmcoreDmesg(e, { caller: flags.caller }));
-            bar?.update(dump.phys.bytesRead);
+        const n = await withProgress(io, !flags.json && toTerminal !== true, async (io) => {
+          let n = 0;
+          try {
+            for await (const e of readPrintkLog(dump)) {
+              if (e.kind === 'entry') n++;
+              else io.stderr(`crashlog: ${path}: log gap of ${e.length} bytes at 0x${e.vaddr.toString(16)} (${e.reason})\n`);
+              if (flags.json) {
+                const { bytes: _bytes, ...rest } = e as typeof e & { bytes?: Uint8Array };
+                io.stdout(JSON.stringify(rest, (k, v: unknown) => (typeof v === 'bigint' ? (k === 'tsNs' || k === 'seq' ? v.toString() : `0x${v.toString(16)}`) : v)) + '\n');
+              } else io.stdout(formatVmcoreDmesg(e, { caller: flags.caller }));
+            }
+          } catch (err) {
+            throw new ApplicationError(`${path}: reading the log: ${messageOf(err)}`, 1);
           }
-        } catch (err) {
-          throw new ApplicationError(`${path}: reading the log: ${messageOf(err)}`, 1);
-        }
+          return n;
+        });
         for (const p of dump.problems.slice(seen)) io.stderr(`crashlog: ${p.path}${p.offset === undefined ? '' : `+0x${p.offset.toString(16)}`}: ${p.message}\n`);
         if (n === 0) process.exitCode = 1;
       } finally {
-        bar?.stop();
         if (flags.stats) {
           const ms = Number(process.hrtime.bigint() - t0) / 1e6;
           io.stderr(`crashlog: stats: format ${dump.format}, ${dump.phys.bytesRead} bytes read, ${dump.phys.pagesRead} pages read${dump.spilledBytes === undefined ? '' : `, ${dump.spilledBytes} bytes copied to a temporary file first`}, ${ms.toFixed(1)} ms\n`);
@@ -75,20 +72,4 @@ export function describeNotes(d: Pick<OpenDump, 'release' | 'crashTime' | 'cpus'
   if (d.crashTime) parts.push(`crashed at ${d.crashTime.toISOString()}`);
   for (const c of d.cpus) parts.push(`cpu ${c.cpu}${c.pid !== undefined ? ` pid ${c.pid}` : ''}${c.ip !== undefined ? ` ip 0x${c.ip.toString(16)}` : ''}`);
   return parts.join(', ');
-}
-
-/** Whether to draw the bar: stderr is a terminal and the input is large (a file of known size). */
-export function wantProgress(stderrIsTTY: boolean | undefined, size: number | undefined): boolean {
-  return stderrIsTTY === true && size !== undefined && size >= PROGRESS_MIN_BYTES;
-}
-
-/** A bar on stderr for large inputs on a terminal only (bytes read of the file's size). */
-async function startProgress(path: string, dump: { phys: { bytesRead: number } }): Promise<SingleBar | undefined> {
-  let size: number | undefined;
-  try { size = path === '-' ? undefined : statSync(path).size; } catch { size = undefined; }
-  if (!wantProgress(process.stderr.isTTY, size)) return undefined;
-  const cliProgress = (await import('cli-progress')).default; // loaded only when drawn
-  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'reading {bar} {value}/{total} bytes', clearOnComplete: true }, cliProgress.Presets.shades_classic);
-  bar.start(size!, dump.phys.bytesRead);
-  return bar;
 }

@@ -12,7 +12,9 @@ interface ListenFlags {
   rotateSize: string;
   rotateKeep: string;
   queueSize: string;
+  recvBuffer: string;
   journal?: boolean;
+  detect: boolean;
 }
 
 /** "64M" -> 67108864; plain numbers are bytes. */
@@ -34,10 +36,12 @@ export function register(program: Command, io: RunIO): void {
     .requiredOption('--dir <dir>', 'folder for the per-sender logs (<address>.log, <address>.lost)')
     .option('--udp <addr:port>', 'address to listen on, e.g. 0.0.0.0:6666 or [::]:6666 (repeatable; default [::]:6666, both IP versions)', (v: string, prev: string[] = []) => [...prev, v], [] as string[])
     .option('--settle <ms>', "quiet time after a sender's last message before its new messages are checked for crashes", '1000')
-    .option('--fsync-interval <ms>', 'fdatasync each written log this often (and at once when it holds a crash)', '1000')
+    .option('--fsync-interval <ms>', 'fdatasync each written log this often, at once when it holds a crash, and at exit: a power failure loses at most this (plus 0.1 s) of each sender', '1000')
     .option('--rotate-size <bytes>', 'rotate a log when it passes this size (0: never)', '64M')
     .option('--rotate-keep <n>', 'rotated logs kept per sender', '4')
-    .option('--queue-size <bytes>', 'received bytes waiting for the disk before records are dropped (and counted)', '64M')
+    .option('--queue-size <bytes>', 'received bytes waiting for the disk before datagrams are dropped (counted, and noted in <address>.lost)', '64M')
+    .option('--recv-buffer <bytes>', 'socket receive buffer asked for (SO_RCVBUF; the kernel grants at most net.core.rmem_max)', '32M')
+    .option('--no-detect', 'only keep the logs: no crash detection, no JSON lines')
     .option('--journal', 'also write a structured entry per crash to the systemd journal')
     .action(async (flags: ListenFlags) => {
       const { Listener, parseListenAddress } = await import('../live/index.js');
@@ -51,6 +55,9 @@ export function register(program: Command, io: RunIO): void {
         rotateBytes: parseSize('--rotate-size', flags.rotateSize),
         rotateKeep: parseCount('--rotate-keep', flags.rotateKeep, 1000),
         maxQueueBytes: parseSize('--queue-size', flags.queueSize),
+        detect: flags.detect,
+        recvBufferBytes: Math.min(parseSize('--recv-buffer', flags.recvBuffer), 0x7fffffff),
+        onError: (message) => io.stderr(`crashlog: ${message}\n`),
         onCrash: (c) => {
           io.stdout(JSON.stringify(c) + '\n');
           const err = sendToJournal?.({ id: c.sender, cause: c.cause, kind: c.kind, title: c.title, signature: c.signature, time: c.time });
@@ -59,16 +66,26 @@ export function register(program: Command, io: RunIO): void {
       }).catch((err: NodeJS.ErrnoException) => {
         throw new ApplicationError(`cannot listen on ${udp.map((a) => `${a.address}:${a.port}`).join(', ')}: ${err.message}`, 1);
       });
-      io.stderr(`crashlog: listening on ${listener.addresses().map((a) => `${a.address}:${a.port}`).join(', ')}, logs in ${flags.dir}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
+      const bound = listener.addresses();
+      // Linux reports twice the size it grants to data; past net.core.rmem_max nothing more is granted.
+      const asked = Math.min(parseSize('--recv-buffer', flags.recvBuffer), 0x7fffffff);
+      const short = bound.some((a) => a.recvBuffer / 2 < asked) ? ` (${flags.recvBuffer} asked: raise net.core.rmem_max for more)` : '';
+      const rcvbuf = `receive buffer ${bound.map((a) => `${Math.round(a.recvBuffer / 2 / 1024)} KiB`).join(', ')}${short}`;
+      io.stderr(`crashlog: listening on ${bound.map((a) => `${a.address}:${a.port}`).join(', ')}, logs in ${flags.dir}, ${rcvbuf}, writer in ${listener.threaded ? 'a thread of its own' : 'the receiving thread'}\n`);
+      const failed = await new Promise<Error | undefined>((resolve) => {
+        const stop = () => resolve(undefined);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        void listener.failed.then(resolve);
       });
+      if (failed) {
+        await listener.close();
+        throw new ApplicationError(`log writer stopped: ${failed.message}`, 1);
+      }
       // The kernel's drop count is per socket: read it before the sockets close.
       const kernelDrops = listener.stats().socketDrops;
       await listener.close();
       const s = listener.stats();
-      io.stderr(`crashlog: ${s.datagrams} datagram(s) from ${s.senders} sender(s), ${s.records} record(s), ${s.bytesWritten} byte(s) written, ${s.droppedRecords} dropped (queue full), ${kernelDrops ?? 'unknown'} dropped by the kernel (socket buffer full)\n`);
+      io.stderr(`crashlog: ${s.datagrams} datagram(s) from ${s.senders} sender(s), ${s.records} record(s), ${s.bytesWritten} byte(s) written, ${s.droppedDatagrams} dropped (queue full), ${kernelDrops ?? 'unknown'} dropped by the kernel (socket buffer full)${s.writeErrors ? `, ${s.writeErrors} failed write(s)` : ''}\n`);
     });
 }

@@ -6,6 +6,7 @@ import { ApplicationError } from '../util/errors.js';
 import { wantColor, type ColorWhen } from '../util/color.js';
 import { escapeControl, escapeControlKeepSgr } from '../util/escape.js';
 import { fitWidth } from '../report/wrap.js';
+import { watchWork } from '../input/work.js';
 
 export function addInputOptions(cmd: Command): Command {
   return cmd
@@ -48,4 +49,21 @@ export function textOut(io: RunIO, when: ColorWhen): { color: boolean; write(s: 
   // On a terminal, long lines fold to its width (report/wrap.ts); a pipe gets them whole.
   const width = tty ? (io.stdoutColumns ?? process.stdout.columns) : undefined;
   return { color, write: (s) => io.stdout(fitWidth(color ? escapeControlKeepSgr(s) : escapeControl(s, true), width)) };
+}
+
+/**
+ * Run `fn` with the work of its reads shown as a progress bar on stderr (src/report/progress.ts),
+ * when stderr is a terminal and `show` (the output is for a person: not --json). Messages
+ * written to stderr meanwhile go through `io.stderr` of the result, which takes the bar off
+ * the line first.
+ */
+export async function withProgress<T>(io: RunIO, show: boolean, fn: (io: RunIO) => Promise<T>): Promise<T> {
+  const meter = show && io.progress?.isTTY ? await (await import('../report/progress.js')).TerminalProgress.on(io.progress) : undefined;
+  if (!meter) return fn(io);
+  const around: RunIO = { ...io, stderr: (s) => { meter.hide(); io.stderr(s); } };
+  try {
+    return await watchWork(meter, () => fn(around));
+  } finally {
+    meter.close();
+  }
 }

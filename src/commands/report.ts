@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import type { RunIO } from '../cli.js';
-import { addInputOptions, parseReadOptions, readStreams, textOut } from './options.js';
+import { addInputOptions, parseReadOptions, readStreams, textOut, withProgress } from './options.js';
 import { ApplicationError } from '../util/errors.js';
 import type { ColorWhen } from '../util/color.js';
 import { addSymbolOptions, symbolizeIncidents, type SymbolFlags } from './symbolize.js';
-import { parseThreshold } from '../correlate/dimm-history.js';
 
 /** The inputs of archived entries (`--archive [ID|PATH]`); the archive code loads only then. */
 async function archivedInputs(spec: string | true): Promise<string[]> {
@@ -26,8 +25,8 @@ export function register(program: Command, io: RunIO): void {
     .option('--dimm-ce-threshold <n/window>', 'corrected errors on one DIMM within a window past which the verdict says to replace it (mcelog\'s [dimm] ce-error-threshold; default 10/24h)')
     .action(async (named: string[], opts: { as?: string; opt?: string[]; json?: boolean; html?: boolean; color: ColorWhen; archive?: string | true; bundle?: string; dimmCeThreshold?: string } & SymbolFlags) => {
       // Loaded when the command runs: every other command starts without the whole pipeline.
-      const [{ analyze }, { renderHtml }, { renderText }, { stringifyJson, toJsonReport }] = await Promise.all([
-        import('../analyze.js'), import('../report/html.js'), import('../report/text.js'), import('../report/json.js'),
+      const [{ analyze }, { renderHtml }, { renderText }, { stringifyJson, toJsonReport }, { parseThreshold }] = await Promise.all([
+        import('../analyze.js'), import('../report/html.js'), import('../report/text.js'), import('../report/json.js'), import('../correlate/dimm-history.js'),
       ]);
       const archived = opts.archive === undefined ? [] : await archivedInputs(opts.archive);
       const inputs = [...named, ...archived];
@@ -38,13 +37,16 @@ export function register(program: Command, io: RunIO): void {
       const options = parseReadOptions(opts.opt);
       const dimmThreshold = opts.dimmCeThreshold === undefined ? undefined : parseThreshold(opts.dimmCeThreshold);
       if (opts.dimmCeThreshold !== undefined && !dimmThreshold) throw new ApplicationError(`--dimm-ce-threshold ${opts.dimmCeThreshold}: expected COUNT/WINDOW, e.g. 10/24h (units s, m, h, d)`, 2);
-      const a = await readStreams(inputs, opts.as, async (paths) => {
-        const r = await analyze(paths, { as: opts.as, options, ...(dimmThreshold && { dimmThreshold }) });
+      // A bar on a terminal's stderr for a long read; none for JSON, which scripts read.
+      const a = await withProgress(io, !opts.json, () => readStreams(inputs, opts.as, async (paths) => {
+        // Text and JSON need no boot once judged; HTML draws each boot's lines (src/analyze.ts keep).
+        const keep = opts.html || opts.bundle ? 'boots' : 'verdict';
+        const r = await analyze(paths, { as: opts.as, options, keep, ...(dimmThreshold && { dimmThreshold }) });
         await symbolizeIncidents(r.incidents, opts, io);
         // Inside: the bundle carries the input files, and a stream input is a temporary file.
         if (opts.bundle) await (await import('../report/bundle.js')).bundleReport(opts.bundle, r, io);
         return r;
-      });
+      }));
       if (opts.json) io.stdout(stringifyJson(toJsonReport(a)) + '\n');
       else if (opts.html) io.stdout(renderHtml(a));
       else {

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { RunIO } from '../cli.js';
-import { addInputOptions, parseReadOptions, readStreams, textOut } from './options.js';
+import { addInputOptions, parseReadOptions, readStreams, textOut, withProgress } from './options.js';
 import type { ColorWhen } from '../util/color.js';
 import { ApplicationError } from '../util/errors.js';
+import type { Boot } from '../timeline/types.js';
 
 export function register(program: Command, io: RunIO): void {
   addInputOptions(
@@ -16,9 +17,10 @@ export function register(program: Command, io: RunIO): void {
       if (inputs.length === 0) throw new ApplicationError('timeline: name at least one input', 2);
       const [{ analyze }, { timelineText }] = await Promise.all([import('../analyze.js'), import('../report/timeline.js')]);
       const options = parseReadOptions(opts.opt);
-      const a = await readStreams(inputs, opts.as, (paths) => analyze(paths, { as: opts.as, options }));
       const out = textOut(io, opts.color);
-      for (const text of timelineText(a.timeline, { sources: opts.sources })) out.write(text);
+      // Each boot printed once read whole: a single log of any size is held a boot at a time.
+      const onBoot = (b: Boot) => { for (const text of timelineText({ boots: [b], problems: [] }, { sources: opts.sources })) out.write(text); };
+      const a = await withProgress(io, true, () => readStreams(inputs, opts.as, (paths) => analyze(paths, { as: opts.as, options, onBoot })));
       for (const i of a.inputs) for (const p of i.problems) io.stderr(`crashlog: ${p.path}${p.offset !== undefined ? `+0x${p.offset.toString(16)}` : ''}: ${p.message}\n`);
       // As report: exit 1 when nothing could be read at all.
       if (a.inputs.every((i) => i.records === 0)) process.exitCode = 1;

@@ -31,7 +31,8 @@ export const DEFAULT_THRESHOLD = parseThreshold('10/24h')!;
 const MAX_ROWS = 20;
 const DAY_MS = 86_400_000;
 
-interface Ev { t?: number; count: number; boot: number; source: SourceRef }
+/** t: the (first) error's time; last: a grouped record's last (rasdaemon), when it has one. */
+interface Ev { t?: number; last?: number; count: number; boot: number; source: SourceRef }
 interface Key { where: string; dimm?: IncidentDimm; events: Ev[] }
 
 export class DimmHistoryIndex {
@@ -62,7 +63,7 @@ export class DimmHistoryIndex {
       if (e.severity !== 'corrected' || (own && !own.has(e))) continue;
       const hit = resolveMemoryError(e, this.idx);
       const t = (e.time ?? wallAt(b, e.tsNs))?.getTime();
-      const ev: Ev = { count: e.count ?? 1, boot: i, source: e.source, ...(t !== undefined ? { t } : {}) };
+      const ev: Ev = { count: e.count ?? 1, boot: i, source: e.source, ...(t !== undefined ? { t } : {}), ...(e.lastTime ? { last: e.lastTime.getTime() } : {}) };
       if (hit?.dimm) this.add(dimmName(hit.dimm), incidentDimm(hit.dimm, hit.label), ev);
       else if (hit?.label) this.add(hit.label, { label: hit.label }, ev);
       else if (e.physAddr !== undefined) this.add(`memory page ${hex((e.physAddr >> 12n) << 12n)}`, undefined, ev);
@@ -72,7 +73,7 @@ export class DimmHistoryIndex {
       const addr = significantAddrOf(mc);
       if (addr === undefined) return;
       const t = (mc.time ?? wallAt(b, mc.tsNs))?.getTime();
-      const ev: Ev = { count: mc.count ?? 1, boot: i, source: mc.source, ...(t !== undefined ? { t } : {}) };
+      const ev: Ev = { count: mc.count ?? 1, boot: i, source: mc.source, ...(t !== undefined ? { t } : {}), ...(mc.lastTime ? { last: mc.lastTime.getTime() } : {}) };
       const m = this.idx?.address(addr);
       if (m) this.add(dimmName(m.dimm), incidentDimm(m.dimm), ev);
       else this.add(`bank ${mc.bank} page ${hex((addr >> 12n) << 12n)}`, undefined, ev);
@@ -97,15 +98,17 @@ export class DimmHistoryIndex {
     const times = evs.map((e) => e.t).filter((t): t is number => t !== undefined);
     const h: DimmHistory = { where: k.where, count, boots: new Set(evs.map((e) => e.boot)).size };
     if (k.dimm) h.dimm = k.dimm;
-    if (times.length) {
-      const first = Math.min(...times), last = Math.max(...times);
+    // Not Math.min(...times): a million rasdaemon rows are more arguments than a call takes.
+    const first = times.length ? times.reduce((a, b) => Math.min(a, b)) : undefined;
+    const last = first === undefined ? undefined : evs.reduce((a, e) => Math.max(a, e.last ?? e.t ?? a), first);
+    if (first !== undefined && last !== undefined) {
       h.first = new Date(first).toISOString();
       h.last = new Date(last).toISOString();
       h.perDay = Math.round((count / Math.max(1, (last - first) / DAY_MS)) * 10) / 10;
     }
     const worst = this.worstWindow(evs);
     if (worst >= this.threshold.count) {
-      const days = times.length ? Math.max(1, Math.round((Math.max(...times) - Math.min(...times)) / DAY_MS)) : undefined;
+      const days = first !== undefined && last !== undefined ? Math.max(1, Math.round((last - first) / DAY_MS)) : undefined;
       const serial = k.dimm?.serial ? ` (serial ${k.dimm.serial})` : '';
       h.replace = `${k.where}${serial}: ${count} corrected error${count === 1 ? '' : 's'}${days ? ` in ${days} day${days === 1 ? '' : 's'}` : ''}${fatalHere ? ', then the fatal one' : ''}: replace it` +
         ` (${worst} within ${this.threshold.text}${times.length < evs.length ? ' (some without a time: counted whole)' : ''}, threshold ${this.threshold.count}: mcelog's [dimm] ce-error-threshold)`;

@@ -96,8 +96,8 @@ export function machinesOf(timeline: Timeline): MachineInfo[] {
 }
 
 /** The machine's tables: the one with the most DIMMs (copies of one table read twice are one). */
-export function machineIndexOf(timeline: Timeline): MachineIndex | undefined {
-  const all = machinesOf(timeline);
+export function machineIndexOf(from: Timeline | readonly MachineInfo[]): MachineIndex | undefined {
+  const all = Array.isArray(from) ? from : machinesOf(from as Timeline);
   if (!all.length) return undefined;
   return new MachineIndex(all.reduce((a, b) => (b.dimms.length > a.dimms.length ? b : a)));
 }

@@ -1,7 +1,7 @@
 // Which DIMM a hardware verdict is about: its uncorrected memory errors, each resolved
 // as dimm-resolve.ts says, else the fatal machine check's address through SMBIOS (or a
 // memory error at the same page); and the hook the correlator calls per incident.
-import type { DimmInfo, Incident, MachineCheck, MemoryError, SourceRef } from '../model/index.js';
+import type { DimmInfo, Incident, MachineCheck, MachineInfo, MemoryError, SourceRef } from '../model/index.js';
 import { isMemoryControllerError, resolveMemoryError, type DimmHit } from './dimm-resolve.js';
 import type { Timeline } from '../timeline/types.js';
 import { hex } from '../mce/bits.js';
@@ -69,8 +69,8 @@ export interface DimmJoiner {
  * verdict gets the corrected-error history of the DIMMs over the boots up to its own,
  * with the replace line past the threshold.
  */
-export function dimmJoiner(timeline: Timeline, opts: DimmHistoryOptions = {}): DimmJoiner {
-  const idx = machineIndexOf(timeline);
+export function dimmJoiner(machines: Timeline | MachineInfo[], opts: DimmHistoryOptions = {}): DimmJoiner {
+  const idx = machineIndexOf(machines);
   const history = new DimmHistoryIndex(idx, opts);
   return {
     see: (f) => history.see(f),

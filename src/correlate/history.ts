@@ -95,6 +95,8 @@ export function correctedBefore(mces: readonly MachineCheck[], severity: readonl
 export interface MemoryHistory { where: string; count: number; first?: string; last?: string; firstOf: MemoryError }
 
 const memWhen = (m: MemoryError): string | undefined => m.time?.toISOString() ?? m.tsNs?.toString();
+/** A grouped record (rasdaemon) stands for `count` errors, its last at `lastTime`. */
+const memLast = (m: MemoryError): string | undefined => m.lastTime?.toISOString() ?? memWhen(m);
 
 /** Corrected memory errors not after `limit` (when both have wall times), grouped in the order seen. */
 export function memoryHistory(errors: readonly MemoryError[], limit: Date | undefined): MemoryHistory[] {
@@ -108,12 +110,12 @@ export function memoryHistory(errors: readonly MemoryError[], limit: Date | unde
     const when = memWhen(m);
     if (!g) {
       const ng: MemoryHistory = { where, count: m.count ?? 1, firstOf: m };
-      if (when !== undefined) { ng.first = when; ng.last = when; }
+      if (when !== undefined) { ng.first = when; ng.last = memLast(m); }
       groups.set(where, ng);
       continue;
     }
     g.count += m.count ?? 1;
-    if (when !== undefined) g.last = when;
+    if (when !== undefined) g.last = memLast(m);
   }
   return [...groups.values()];
 }

@@ -1,2 +1,2 @@
 // Incidents from the timeline: see correlate.ts.
-export { correlate } from './correlate.js';
+export { correlate, Correlator } from './correlate.js';

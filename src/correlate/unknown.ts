@@ -2,6 +2,7 @@
 import type { Incident } from '../model/index.js';
 import type { BootFacts } from './facts.js';
 import { EvidenceList } from './shared.js';
+import { titleSignature } from './signature.js';
 
 /**
  * A log the kernel dumped because it panicked or oopsed: pstore_dump()'s "Panic#1 Part1"
@@ -46,5 +47,36 @@ export function unknownIncident(f: BootFacts): Incident | undefined {
   if (live) inc.hung = true;
   if (f.boot.release) inc.release = f.boot.release;
   if (f.endWall) inc.time = f.endWall.toISOString();
+  return inc;
+}
+
+/** What collect's clean-shutdown mark (src/collect/bootmark.ts) says of a boot that was reset. */
+export interface UncleanEnd {
+  /** The boot's kernel boot_id. */
+  boot: string;
+  /** When collect first ran in it (the boot was alive then). */
+  since: string;
+  /** The mark file. */
+  path: string;
+}
+
+export const UNCLEAN_RESET_TITLE = 'unclean reset, no records';
+
+/**
+ * A boot that never reached its shutdown (its mark still says "running") and left no crash
+ * record anywhere collect reads. Only the reset is claimed, on the mark's word; why is
+ * unknown, so the verdict says where the reason may still be.
+ */
+export function uncleanResetIncident(u: UncleanEnd): Incident {
+  const source = { backend: 'crashlog', path: u.path, id: u.boot };
+  const ev = new EvidenceList();
+  ev.add(`Boot ${u.boot} was running at ${u.since} (crashlog collect ran then) and was never shut down: its unit's stop at shutdown did not mark it clean`, source);
+  ev.add('No crash record of it: pstore, the EFI variables, BERT and systemd-pstore\'s archive held nothing new', source);
+  ev.add('Confidence 0.6: the mark says the boot was reset (power loss, a watchdog, a hang, a firmware reset); nothing says why', source);
+  const inc: Incident = {
+    boot: u.boot, cause: 'unknown', kind: 'reset', title: UNCLEAN_RESET_TITLE,
+    events: [], evidence: ev.items, missing: [`the journal of that boot, if it was kept (journalctl -b ${u.boot} -n 100): the last things done`, ...WHERE_TO_LOOK], confidence: 0.6,
+  };
+  inc.signature = titleSignature(inc);
   return inc;
 }

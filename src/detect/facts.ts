@@ -3,6 +3,7 @@ import type { KernelMessage } from '../model/index.js';
 import type { CrashEvent, Frame } from './types.js';
 import { parseFrame } from './frames.js';
 import { CPU_LINE } from '../kmsg/cpu-line.js';
+import { FACT, type LineClasses } from './line-class.js';
 
 const IP_LINE = /^(?:RIP: [0-9a-f]{4}:|IP: (?:\[<[0-9a-f]{1,16}>\] )?|pc : (?:\[<[0-9a-f]{1,16}>\] )?|PC is at )(.{1,300})/;
 const END = /^(?:---\[ end |Kernel Offset: )/;
@@ -22,11 +23,13 @@ export function decodeTaint(taint: string): string[] {
 
 /** Fill `ev` from the lines of its report (messages from..to) (frames in print order, IP first); returns the index in
  * ev.frames where the interrupted context starts (after </IRQ>), or 0. */
-export function readFacts(ev: CrashEvent, msgs: readonly KernelMessage[], from: number, to: number): number {
+export function readFacts(ev: CrashEvent, msgs: readonly KernelMessage[], from: number, to: number, classes: LineClasses): number {
   let irqEnd = 0;
   let ipFrame: Frame | undefined;
   const trace: Frame[] = [];
   for (let i = from; i < to; i++) {
+    // Most lines of a log are none of the below (LineClasses FACT: no frame, no fact line).
+    if ((classes.of(i) & FACT) === 0) continue;
     const raw = msgs[i]!.text;
     const line = raw.charCodeAt(0) === 32 ? raw.trimStart() : raw;
     // Each anchored pattern runs only on lines that start with its first letter (this loop is

@@ -6,7 +6,8 @@ import { CONTINUATION, FOLLOW_ON_PANIC, MCE_PANIC, NOT_A_REPORT, matchFirst, mat
 import type { TitleRule } from './rule-types.js';
 import { cleanFunction } from './frames.js';
 import { readFacts } from './facts.js';
-import { reportLines, stripConsoleNoise } from './report.js';
+import { lineReport, reportLines, stripConsoleNoise } from './report.js';
+import { LineClasses } from './line-class.js';
 import { guiltyFunction, stackMissing } from './stack.js';
 import { normalizeTitle } from './title.js';
 
@@ -31,12 +32,25 @@ const MAX_INTERLEAVED = 300;
 const MAX_GUILTY_FRAMES = 8;
 /** GCE's serial console dropped (syzkaller report.go gceConsoleHangup): what was read may be cut. */
 const GCE_HANGUP = 'serialport: VM disconnected.';
-/** A console timestamp in the middle of a line, then a header (syzkaller finds headers anywhere). */
-const MERGED_HEADER = /\[ {0,12}\d{1,10}\.\d{1,9}\](?:\[ {0,8}[TC]\d{1,10}\])? (?=(?:BUG|WARNING|INFO|UBSAN|general protection fault|Kernel panic - not syncing|kernel BUG at|Unable to handle kernel|Internal error|Unhandled fault)[: ])/;
-/** First characters of the headers found after a prefix or a merged timestamp (B W I U K k g). */
-const HEADER_FIRST = new Set([...'BWIUKkg'].map((c) => c.charCodeAt(0)));
-/** A "subsys: " printk prefix (pr_fmt) before a header the table knows. */
-const PR_FMT = /^[a-z][\w.-]{0,30}: (?=(?:BUG|WARNING|INFO|UBSAN|Kernel panic - not syncing|kernel BUG at|general protection fault): )/;
+/** Headers found after a merged console timestamp (syzkaller finds headers anywhere in a line). */
+const MERGED_WORDS = ['BUG', 'WARNING', 'INFO', 'UBSAN', 'general protection fault', 'Kernel panic - not syncing', 'kernel BUG at',
+  'Unable to handle kernel', 'Internal error', 'Unhandled fault'];
+/** A console timestamp in the middle of a line, then a header. */
+const MERGED_HEADER = new RegExp(`\\[ {0,12}\\d{1,10}\\.\\d{1,9}\\](?:\\[ {0,8}[TC]\\d{1,10}\\])? (?=(?:${MERGED_WORDS.join('|')})[: ])`);
+/** Headers found after a "subsys: " printk prefix (pr_fmt). */
+const PR_FMT_WORDS = ['BUG', 'WARNING', 'INFO', 'UBSAN', 'Kernel panic - not syncing', 'kernel BUG at', 'general protection fault'];
+const PR_FMT = new RegExp(`^[a-z][\\w.-]{0,30}: (?=(?:${PR_FMT_WORDS.join('|')}): )`);
+/** First characters of those words: the regexes run only where one follows. */
+const firstChars = (words: readonly string[]): Uint8Array => {
+  const t = new Uint8Array(128);
+  for (const w of words) t[w.charCodeAt(0)] = 1;
+  return t;
+};
+const MERGED_FIRST = firstChars(MERGED_WORDS);
+const PR_FMT_FIRST = firstChars(PR_FMT_WORDS);
+/** "2018/01/09 14:28:48 ": user-space loggers sharing the console stamp their lines. */
+const USER_STAMP = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /;
+const OOPS_CODE = /^Oops: [0-9a-f]{4}/;
 /** A timestamp inside a title: two console lines were merged. */
 const MERGED = /\[ {0,12}\d{1,10}\.\d{1,9}\]/;
 
@@ -46,23 +60,42 @@ interface Start { i: number; text: string; rule: TitleRule; panic?: string; foll
 /** Header as the rules see it: without console noise, "watchdog: "-style prefixes and old
  * lockdep's "[ ... ]" frame. */
 export function headerText(raw: string): string {
-  let t = stripConsoleNoise(raw);
-  // User-space loggers sharing the console stamp their lines ("2018/01/09 14:28:48 BUG: ...").
-  if (/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /.test(t)) t = t.slice(20);
-  if (t.startsWith('watchdog: ')) return t.slice(10);
-  if (t.startsWith('NMI watchdog: ')) return t.slice(14);
-  if (t.startsWith('rcu: INFO: ')) return t.slice(5);
-  // Any other pr_fmt("subsys: ") in front of a header (syzkaller finds headers anywhere in a line).
+  const t = stripConsoleNoise(raw);
   const c0 = t.charCodeAt(0);
-  const colon = c0 >= 97 && c0 <= 122 ? t.indexOf(': ') : -1;
-  if (colon > 0 && colon <= 31 && HEADER_FIRST.has(t.charCodeAt(colon + 2))) {
-    const pre = PR_FMT.exec(t);
-    if (pre) return t.slice(pre[0].length);
+  // Each prefix is tested only on lines that start with its first character (this runs on every line).
+  if (c0 >= 48 && c0 <= 57 && USER_STAMP.test(t)) return afterPrefixes(t.slice(20));
+  return afterPrefixes(t);
+}
+
+function afterPrefixes(t: string): string {
+  const c0 = t.charCodeAt(0);
+  if (startsWith(t, c0, 'watchdog: ')) return t.slice(10);
+  if (startsWith(t, c0, 'NMI watchdog: ')) return t.slice(14);
+  if (startsWith(t, c0, 'rcu: INFO: ')) return t.slice(5);
+  // Any other pr_fmt("subsys: ") in front of a header (syzkaller finds headers anywhere in a line):
+  // PR_FMT runs where the run of name characters it allows ends in ": " and a header's first letter.
+  if (c0 >= 97 && c0 <= 122) {
+    let j = 1;
+    while (j <= 31 && isPrFmtChar(t.charCodeAt(j))) j++;
+    if (t.charCodeAt(j) === 58 && t.charCodeAt(j + 1) === 32 && PR_FMT_FIRST[t.charCodeAt(j + 2)] === 1) {
+      const pre = PR_FMT.exec(t);
+      if (pre) return t.slice(pre[0].length);
+    }
   }
-  if (t.startsWith('[ ') && t.endsWith(' ]')) return t.slice(2, -2);
+  if (startsWith(t, c0, '[ ') && t.endsWith(' ]')) return t.slice(2, -2);
   // 6.x: "Oops: general protection fault, ..." (arch/x86/kernel/dumpstack.c __die_header).
-  if (t.startsWith('Oops: ') && !/^Oops: [0-9a-f]{4}/.test(t)) return t.slice(6);
+  if (startsWith(t, c0, 'Oops: ') && !OOPS_CODE.test(t)) return t.slice(6);
   return t;
+}
+
+/** t.startsWith(lit), with t's first character `c0` already read: most lines fail on it. */
+function startsWith(t: string, c0: number, lit: string): boolean {
+  return c0 === lit.charCodeAt(0) && t.startsWith(lit);
+}
+
+/** PR_FMT's [\w.-]. */
+function isPrFmtChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
 }
 
 /** A row's title format filled in; a guilty frame that could not be found is "corrupted", as syzbot writes it. */
@@ -85,13 +118,14 @@ function needed(rule: TitleRule, lines: readonly string[]): string[] | undefined
 
 /** `end`: where the event's messages end; `readEnd`: how far its report is read (with a caller
  * context, past other tasks' reports: syzkaller reads a report by its context). */
-function build(msgs: readonly KernelMessage[], s: Start, end: number, readEnd = end): CrashEvent {
+function build(msgs: readonly KernelMessage[], classes: LineClasses, s: Start, end: number, readEnd = end): CrashEvent {
   const first = msgs[s.i]!;
   const ev: CrashEvent = { kind: s.rule.kind, title: '', endsBoot: s.rule.endsBoot ?? false, corrupted: false, frames: [], first: s.i, last: end - 1, source: first.source };
   if (first.tsNs !== undefined) ev.tsNs = first.tsNs;
   // A follow-on panic is read for its own facts only: its title is its line, its report the one before.
-  readFacts(ev, msgs, s.i + 1, Math.min(end, s.i + 1 + (s.followOn ? MAX_FOLLOW_ON_LINES : MAX_FACT_LINES)));
-  const lines = s.followOn ? [s.text] : reportLines(msgs, s.i, readEnd, s.text);
+  readFacts(ev, msgs, s.i + 1, Math.min(end, s.i + 1 + (s.followOn ? MAX_FOLLOW_ON_LINES : MAX_FACT_LINES)), classes);
+  const report = s.followOn ? lineReport(s.text) : reportLines(msgs, s.i, readEnd, s.text, classes);
+  const { lines } = report;
   let title: string | undefined;
   let cut = false;
   for (const { rule, m } of matchRules(s.text)) {
@@ -100,7 +134,7 @@ function build(msgs: readonly KernelMessage[], s: Start, end: number, readEnd = 
     if (!more) { cut = true; continue; }
     let fn: string | undefined;
     if (rule.stack) {
-      const g = guiltyFunction(lines, rule.stack);
+      const g = guiltyFunction(report, rule.stack);
       fn = g.fn;
       if (!g.ok) ev.corrupted = true;
       if (g.top.length) ev.guiltyFrames = g.top.slice(0, MAX_GUILTY_FRAMES);
@@ -108,7 +142,7 @@ function build(msgs: readonly KernelMessage[], s: Start, end: number, readEnd = 
     // A row that knew the header but not its report makes the report cut only when no later
     // row reads it either (the line itself becomes the title).
     // (A follow-on panic's own stack is not checked: "Fatal exception" after its report is whole.)
-    if (!s.followOn && ((cut && rule.title === '{line}') || rule.corrupted || (!rule.traceless && stackMissing(lines)))) ev.corrupted = true;
+    if (!s.followOn && ((cut && rule.title === '{line}') || rule.corrupted || (!rule.traceless && stackMissing(report)))) ev.corrupted = true;
     ev.kind = rule.kind;
     if (rule.endsBoot) ev.endsBoot = true;
     if (fn) {
@@ -146,11 +180,11 @@ export function detect(messages: readonly KernelMessage[]): CrashEvent[] {
   let hangup = false;
   for (let i = 0; i < messages.length; i++) {
     let text = headerText(messages[i]!.text);
-    if (text.startsWith(GCE_HANGUP)) hangup = true;
+    if (startsWith(text, text.charCodeAt(0), GCE_HANGUP)) hangup = true;
     let hit = matchFirst(text);
     // Two console lines merged into one: the header after the second timestamp still counts.
     for (let k = hit ? -1 : text.indexOf('] '); k >= 0; k = text.indexOf('] ', k + 2)) {
-      if (!HEADER_FIRST.has(text.charCodeAt(k + 2))) continue;
+      if (MERGED_FIRST[text.charCodeAt(k + 2)] !== 1) continue;
       const m = MERGED_HEADER.exec(text);
       if (m) { text = text.slice(m.index + m[0].length); hit = matchFirst(text); }
       break;
@@ -176,6 +210,7 @@ export function detect(messages: readonly KernelMessage[]): CrashEvent[] {
     starts.push({ i, text, rule: hit });
   }
   const events: CrashEvent[] = [];
+  const classes = new LineClasses(messages);
   for (let k = 0; k < starts.length; k++) {
     const s = starts[k]!;
     // A header line with no printk caller (a userspace line on the console) inside a report
@@ -188,7 +223,7 @@ export function detect(messages: readonly KernelMessage[]): CrashEvent[] {
     let r = j;
     while (caller !== undefined && r < starts.length && (starts[r]!.followOn || otherTask(messages[starts[r]!.i]!, caller))) r++;
     const readEnd = Math.min(r < starts.length ? starts[r]!.i : messages.length, end + MAX_INTERLEAVED);
-    const ev = build(messages, s, end, readEnd);
+    const ev = build(messages, classes, s, end, readEnd);
     if (s.panic !== undefined) { ev.endsBoot = true; ev.panic = s.panic; }
     // "Fatal exception" alone means a lost report; after its report it is just the ending.
     if (s.followOn) ev.corrupted = false;

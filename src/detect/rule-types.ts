@@ -8,9 +8,8 @@ export type CrashKind =
 
 export interface TitleRule {
   kind: CrashKind;
-  /** Literal text every matching header line starts with (the cheap prefilter). */
-  start: string | readonly string[];
-  /** Anchored at the start of the header line; no nested quantifiers. */
+  /** Anchored at the start of the header line; no nested quantifiers. Its literal prefix
+   * (prefix.ts) is the table's prefilter. */
   header: RegExp;
   /** {1}, {2}... = captures of the header then of `need`; {fn} = guilty function; {line} = the header line. */
   title: string;

@@ -8,7 +8,7 @@ import { SRC } from './rules-warn.js';
 
 /** Old lockdep printed "at: [<ffffffff81234>] func+0x.."; syzkaller reads it with no skip list. */
 const AT_PC = /at: \[<?(?:0x)?[0-9a-f]{1,16}>?\] {1,4}([A-Za-z0-9_]{1,200})(?:\.|\+)/;
-const info = (header: RegExp, title: string, rest: Partial<TitleRule>): TitleRule => ({ kind: 'warning', start: 'INFO: ', header, title, ...rest });
+const info = (header: RegExp, title: string, rest: Partial<TitleRule>): TitleRule => ({ kind: 'warning', header, title, ...rest });
 
 export const INFO_RULES: readonly TitleRule[] = [
   info(/^INFO: possible circular locking dependency detected/, 'possible deadlock in {1}', { need: [/is trying to acquire lock/, AT_PC] }),
@@ -18,16 +18,16 @@ export const INFO_RULES: readonly TitleRule[] = [
   info(/^INFO: inconsistent lock state/, 'inconsistent lock state in {1}', { need: [/takes/, AT_PC] }),
   // The stalled CPU's stack is the one the timer interrupted: after "apic_timer_interrupt"
   // (x86), "Exception stack" (arm32), "el1h_64_irq" (arm64).
-  { kind: 'rcu-stall', start: 'INFO: rcu_', header: /^INFO: rcu_(?:preempt|sched|bh|tasks\w{0,10}) (?:self-)?detected(?: expedited)? stall/, title: 'INFO: rcu detected stall in {fn}',
+  { kind: 'rcu-stall', header: /^INFO: rcu_(?:preempt|sched|bh|tasks\w{0,10}) (?:self-)?detected(?: expedited)? stall/, title: 'INFO: rcu detected stall in {fn}',
     alt: ['stall in {fn}'],
     stack: { parts: [/apic_timer_interrupt/, RIP, 'trace'], parts2: [/apic_timer_interrupt|Exception stack|el1h_64_irq/, 'trace'], skip: ['apic_timer_interrupt', 'rcu'], extractor: 'stall' } },
-  { kind: 'bug', start: 'INFO: trying to register non-static key', header: /^INFO: trying to register non-static key/,
+  { kind: 'bug', header: /^INFO: trying to register non-static key/,
     title: 'INFO: trying to register non-static key in {fn}', stack: traceStack(['stack', 'lock', 'IRQ']) },
   info(/^INFO: suspicious RCU usage/, 'INFO: suspicious RCU usage in {fn}',
     { need: [new RegExp(SRC)], stack: traceStack(['rcu', 'kmem', 'slab']) }),
-  { kind: 'hang', start: 'INFO: task ', header: /^INFO: task .{1,64} blocked for more than \d{1,10} seconds/, title: 'INFO: task hung in {fn}', alt: ['hang in {fn}'],
+  { kind: 'hang', header: /^INFO: task .{1,64} blocked for more than \d{1,10} seconds/, title: 'INFO: task hung in {fn}', alt: ['hang in {fn}'],
     stack: { ...traceStack(), extractor: 'hang' } },
-  { kind: 'hang', start: 'INFO: task ', header: /^INFO: task .{1,64} can't die for more than .{1,40} seconds/, title: "INFO: task can't die in {fn}", alt: ['hang in {fn}'],
+  { kind: 'hang', header: /^INFO: task .{1,64} can't die for more than .{1,40} seconds/, title: "INFO: task can't die in {fn}", alt: ['hang in {fn}'],
     stack: traceStack(['schedule']) },
-  { kind: 'bug', start: 'INFO:', header: /^INFO:\s*$/, title: 'INFO: corrupted', corrupted: true },
+  { kind: 'bug', header: /^INFO:\s*$/, title: 'INFO: corrupted', corrupted: true },
 ];

@@ -10,30 +10,30 @@ import { ripStack, traceStack } from './rule-types.js';
 import { RIP } from './stack.js';
 
 export const OOPS_RULES: readonly TitleRule[] = [
-  { kind: 'oops', start: 'Unable to handle kernel ', header: /^Unable to handle kernel (paging request|NULL pointer dereference|access to user memory)/,
+  { kind: 'oops', header: /^Unable to handle kernel (paging request|NULL pointer dereference|access to user memory)/,
     title: 'BUG: unable to handle kernel {1} in {fn}', alt: ['bad-access in {fn}'], stack: ripStack() },
-  { kind: 'oops', start: 'Unable to handle kernel ', header: /^Unable to handle kernel [^\n]{0,300}/, title: '{line}', traceless: true },
+  { kind: 'oops', header: /^Unable to handle kernel [^\n]{0,300}/, title: '{line}', traceless: true },
   // Userspace's own GPFs ("traps: a.out[97] general protection fault ip:.. error:0 in ...") are not reports.
-  { kind: 'oops', start: 'general protection fault', header: /^general protection fault(?![^\n]{0,300}? error:\d{1,10} in )[^\n]{0,300}?:/,
+  { kind: 'oops', header: /^general protection fault(?![^\n]{0,300}? error:\d{1,10} in )[^\n]{0,300}?:/,
     title: 'general protection fault in {fn}', alt: ['bad-access in {fn}'], stack: ripStack() },
-  { kind: 'oops', start: 'stack segment: ', header: /^stack segment: /, title: 'stack segment fault in {fn}', stack: ripStack() },
-  { kind: 'oops', start: 'PANIC: double fault', header: /^PANIC: double fault/, title: 'PANIC: double fault in {fn}', stack: { parts: [RIP] }, endsBoot: true },
-  { kind: 'bug', start: 'kernel BUG at ', header: /^kernel BUG at (?:\S{0,200}\/)?mm\/usercopy\.c/, title: 'BUG: bad usercopy in {fn}', stack: traceStack(['usercopy', '__check']) },
-  { kind: 'bug', start: 'kernel BUG at ', header: /^kernel BUG at (?:\S{0,200}\/)?lib\/list_debug\.c/, title: 'BUG: corrupted list in {fn}',
+  { kind: 'oops', header: /^stack segment: /, title: 'stack segment fault in {fn}', stack: ripStack() },
+  { kind: 'oops', header: /^PANIC: double fault/, title: 'PANIC: double fault in {fn}', stack: { parts: [RIP] }, endsBoot: true },
+  { kind: 'bug', header: /^kernel BUG at (?:\S{0,200}\/)?mm\/usercopy\.c/, title: 'BUG: bad usercopy in {fn}', stack: traceStack(['usercopy', '__check']) },
+  { kind: 'bug', header: /^kernel BUG at (?:\S{0,200}\/)?lib\/list_debug\.c/, title: 'BUG: corrupted list in {fn}',
     alt: ['bad-access in {fn}'], stack: traceStack() },
   // skb helpers BUG_ON their caller's misuse.
-  { kind: 'bug', start: 'kernel BUG at ', header: /^kernel BUG at (.{0,300})/, title: 'kernel BUG in {fn}', stack: ripStack(['^skb_']) },
-  { kind: 'bug', start: 'kernel BUG', header: /^kernel BUG[^\n]{0,300}/, title: '{line}', traceless: true },
-  { kind: 'bug', start: 'Kernel BUG ', header: /^Kernel BUG (.{0,300})/, title: 'kernel BUG {1}' },
+  { kind: 'bug', header: /^kernel BUG at (.{0,300})/, title: 'kernel BUG in {fn}', stack: ripStack(['^skb_']) },
+  { kind: 'bug', header: /^kernel BUG[^\n]{0,300}/, title: '{line}', traceless: true },
+  { kind: 'bug', header: /^Kernel BUG (.{0,300})/, title: 'kernel BUG {1}' },
   // "divide_error:" is how 5.9-5.10 spelled it (9d06c4027f21 "x86/entry: Convert Divide Error to IDTENTRY").
-  { kind: 'oops', start: 'divide', header: /^divide(?: |_)error: /, title: 'divide error in {fn}', stack: { parts: [RIP] } },
-  { kind: 'oops', start: 'invalid opcode: ', header: /^invalid opcode: /, title: 'invalid opcode in {fn}', stack: { parts: [RIP] } },
+  { kind: 'oops', header: /^divide(?: |_)error: /, title: 'divide error in {fn}', stack: { parts: [RIP] } },
+  { kind: 'oops', header: /^invalid opcode: /, title: 'invalid opcode in {fn}', stack: { parts: [RIP] } },
   // arm64 prints some faults only as "Internal error: synchronous external abort".
-  { kind: 'oops', start: 'Internal error:', header: /^Internal error:/, title: 'Internal error in {fn}', alt: ['bad-access in {fn}'], stack: ripStack() },
+  { kind: 'oops', header: /^Internal error:/, title: 'Internal error in {fn}', alt: ['bad-access in {fn}'], stack: ripStack() },
   // arm32: what x86 titles a general protection fault (a NULL dereference) is a page domain fault.
-  { kind: 'oops', start: 'Unhandled fault:', header: /^Unhandled fault:/, title: 'Unhandled fault in {fn}', alt: ['bad-access in {fn}'], stack: ripStack() },
-  { kind: 'oops', start: 'Alignment trap:', header: /^Alignment trap:/, title: 'Alignment trap in {fn}', stack: ripStack() },
+  { kind: 'oops', header: /^Unhandled fault:/, title: 'Unhandled fault in {fn}', alt: ['bad-access in {fn}'], stack: ripStack() },
+  { kind: 'oops', header: /^Alignment trap:/, title: 'Alignment trap in {fn}', stack: ripStack() },
   // Not in syzkaller's table: lib/list_debug.c's own line, printed before its BUG or WARNING.
-  { kind: 'bug', start: 'list_', header: /^list_(?:add|del) corruption/, title: 'BUG: corrupted list in {fn}', stack: traceStack(),
+  { kind: 'bug', header: /^list_(?:add|del) corruption/, title: 'BUG: corrupted list in {fn}', stack: traceStack(),
     absorbs: /^(?:kernel BUG at |WARNING: .{0,80}?at )(?:\S{0,200}\/)?lib\/list_debug\.c/ },
 ];

@@ -8,7 +8,7 @@ import { traceStack } from './rule-types.js';
 
 const P = 'Kernel panic - not syncing: ';
 const panic = (tail: string, title: string, rest: Partial<TitleRule> = {}): TitleRule =>
-  ({ kind: 'panic', start: P + tail.replace(/[\\(].*$/, ''), header: new RegExp(`^${P}${tail}`), title, endsBoot: true, ...rest });
+  ({ kind: 'panic', header: new RegExp(`^${P}${tail}`), title, endsBoot: true, ...rest });
 
 export const PANIC_RULES: readonly TitleRule[] = [
   panic('stack-protector: Kernel stack is corrupted in: ([A-Za-z0-9_]{1,200})(?:\\.|\\+)', 'kernel panic: stack is corrupted in {1}', { traceless: true }),
@@ -26,22 +26,22 @@ export const PANIC_RULES: readonly TitleRule[] = [
 ];
 
 export const OTHER_RULES: readonly TitleRule[] = [
-  { kind: 'reset', start: 'Booting the kernel', header: /^Booting the kernel(?!.{0,300}(?:Parsing ELF|Decompressing Linux|Unknown parameter '))/,
+  { kind: 'reset', header: /^Booting the kernel(?!.{0,300}(?:Parsing ELF|Decompressing Linux|Unknown parameter '))/,
     title: 'unexpected kernel reboot', traceless: true },
-  { kind: 'bug', start: 'unregister_netdevice: waiting for', header: /^unregister_netdevice: waiting for .{0,200} to become free/,
+  { kind: 'bug', header: /^unregister_netdevice: waiting for .{0,200} to become free/,
     title: 'unregister_netdevice: waiting for DEV to become free', traceless: true },
-  { kind: 'bug', start: 'VFS: Close: file count is 0', header: /^VFS: Close: file count is 0/, title: 'VFS: Close: file count is zero (use-after-free)', traceless: true },
-  { kind: 'bug', start: 'VFS: Busy inodes after unmount', header: /^VFS: Busy inodes after unmount/, title: 'VFS: Busy inodes after unmount (use-after-free)', traceless: true },
-  { kind: 'panic', start: 'rust_kernel: panicked', header: /^rust_kernel: panicked/, need: [/^(.{1,300})$/], title: '{1} in {fn}',
+  { kind: 'bug', header: /^VFS: Close: file count is 0/, title: 'VFS: Close: file count is zero (use-after-free)', traceless: true },
+  { kind: 'bug', header: /^VFS: Busy inodes after unmount/, title: 'VFS: Busy inodes after unmount (use-after-free)', traceless: true },
+  { kind: 'panic', header: /^rust_kernel: panicked/, need: [/^(.{1,300})$/], title: '{1} in {fn}',
     stack: traceStack(['__rustc::rust_begin_unwind']) },
-  { kind: 'oom', start: 'Out of memory: ', header: /^Out of memory: (?:Kill|Killed) process/, title: 'out of memory', traceless: true },
-  { kind: 'machine-check', start: 'mce: [Hardware Error]: ', header: /^mce: \[Hardware Error\]: /, title: 'machine check: hardware error', traceless: true },
+  { kind: 'oom', header: /^Out of memory: (?:Kill|Killed) process/, title: 'out of memory', traceless: true },
+  { kind: 'machine-check', header: /^mce: \[Hardware Error\]: /, title: 'machine check: hardware error', traceless: true },
   // Trusty (Android's TEE) asserts arrive through the trusty driver, which then WARNs.
-  { kind: 'bug', start: 'trusty: panic', header: /^trusty: panic \([^)]{0,60}\):(?: DEBUG)? ASSERT FAILED at \([^)]{0,200}\): (.{1,200})/,
+  { kind: 'bug', header: /^trusty: panic \([^)]{0,60}\):(?: DEBUG)? ASSERT FAILED at \([^)]{0,200}\): (.{1,200})/,
     title: 'trusty: ASSERT FAILED: {1}', traceless: true, absorbs: /^WARNING: .{0,80}?at (?:\S{0,200}\/)?drivers\/trusty\// },
-  { kind: 'bug', start: 'trusty: panic', header: /^trusty: panic.{0,200}? ASSERT FAILED.{0,200}?: *(.{0,200})/, title: 'trusty: ASSERT FAILED: {1}', corrupted: true },
-  { kind: 'bug', start: 'trusty: panic', header: /^trusty: panic \([^)]{0,60}\): (.{1,200})/, title: 'trusty: panic: {1}', traceless: true },
+  { kind: 'bug', header: /^trusty: panic.{0,200}? ASSERT FAILED.{0,200}?: *(.{0,200})/, title: 'trusty: ASSERT FAILED: {1}', corrupted: true },
+  { kind: 'bug', header: /^trusty: panic \([^)]{0,60}\): (.{1,200})/, title: 'trusty: panic: {1}', traceless: true },
   // The fuzzer's own errors (syzkaller's executor fail() and log.Fatal), when its output shares the console.
-  { kind: 'bug', start: 'SYZFAIL:', header: /^SYZFAIL:(.{0,300})/, title: 'SYZFAIL:{1}', traceless: true },
-  { kind: 'bug', start: 'SYZFATAL:', header: /^SYZFATAL:(.{0,300})/, title: 'SYZFATAL:{1}', traceless: true },
+  { kind: 'bug', header: /^SYZFAIL:(.{0,300})/, title: 'SYZFAIL:{1}', traceless: true },
+  { kind: 'bug', header: /^SYZFATAL:(.{0,300})/, title: 'SYZFATAL:{1}', traceless: true },
 ];

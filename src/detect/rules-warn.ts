@@ -12,12 +12,12 @@ const FUNC = '([A-Za-z0-9_]{1,200})(?:\\.|\\+)';
 const AT_ANY = /at: (?:\[<?(?:0x)?[0-9a-f]{1,16}>?\] {1,4})?([A-Za-z0-9_]{1,200})(?:\.|\+)/;
 
 const warn = (header: string, title: string, skip?: string[]): TitleRule =>
-  ({ kind: 'warning', start: 'WARNING: ', header: new RegExp(`^WARNING: ${header}`), title, stack: warnStack(skip) });
+  ({ kind: 'warning', header: new RegExp(`^WARNING: ${header}`), title, stack: warnStack(skip) });
 /** "WARNING: CPU: 0 PID: 1 at lib/refcount.c:25 refcount_warn_saturate+0x.." and 6.19's
  * "WARNING: lib/refcount.c:25 at refcount_warn_saturate+0x.., CPU#0: ..": the path, then `fn`. */
 const warnIn = (src: string, fn: string, title: string, skip: string[]): TitleRule => warn(`.{0,200}?${src}.{0,200}? (?:${fn})`, title, skip);
 const lockdep = (header: string, title: string, rest: Partial<TitleRule>): TitleRule =>
-  ({ kind: 'warning', start: 'WARNING: ', header: new RegExp(`^WARNING: ${header}`), title, ...rest });
+  ({ kind: 'warning', header: new RegExp(`^WARNING: ${header}`), title, ...rest });
 
 export const WARN_RULES: readonly TitleRule[] = [
   warnIn('lib/debugobjects\\.c', 'debug_print|debug_check|at', 'WARNING: ODEBUG bug in {fn}',
@@ -55,9 +55,9 @@ export const WARN_RULES: readonly TitleRule[] = [
   lockdep('held lock freed!', 'WARNING: held lock freed in {1}', { need: [/at:(?: \[<?(?:0x)?[0-9a-f]{1,16}>?\])? {1,4}([A-Za-z0-9_]{1,200})(?:\.|\+)/] }),
   lockdep("kernel stack regs .{0,200}? has bad 'bp' value", 'WARNING: kernel stack regs has bad value', { traceless: true }),
   lockdep('kernel stack frame pointer .{0,200}? has bad value', 'WARNING: kernel stack regs has bad value', { traceless: true }),
-  { kind: 'warning', start: 'WARNING:', header: /^WARNING:\s*$/, title: 'WARNING: corrupted', corrupted: true },
+  { kind: 'warning', header: /^WARNING:\s*$/, title: 'WARNING: corrupted', corrupted: true },
   // Not in syzkaller's table: lockdep's own assertion line, printed before its WARNING.
-  { kind: 'warning', start: 'DEBUG_LOCKS_WARN_ON', header: /^DEBUG_LOCKS_WARN_ON/, title: 'WARNING: locking bug in {fn}',
+  { kind: 'warning', header: /^DEBUG_LOCKS_WARN_ON/, title: 'WARNING: locking bug in {fn}',
     stack: { ...warnStack(['lock_sock', 'release_sock']), parts2: [CALL_TRACE, 'trace'] } },
-  { kind: 'warning', start: 'WARNING: ', header: /^WARNING: [^\n]{0,300}/, title: '{line}', traceless: true },
+  { kind: 'warning', header: /^WARNING: [^\n]{0,300}/, title: '{line}', traceless: true },
 ];

@@ -2,6 +2,7 @@
 // header, title format, where the guilty function comes from, corrupted rule). Rows are tried
 // in order; the first whose header (and `need` lines) match names the report.
 import type { TitleRule } from './rule-types.js';
+import { literalPrefix } from './prefix.js';
 import { MEMORY_RULES } from './rules-memory.js';
 import { BUG_RULES } from './rules-bug.js';
 import { INFO_RULES } from './rules-info.js';
@@ -14,39 +15,46 @@ export { normalizeTitle } from './title.js';
 
 export const RULES: readonly TitleRule[] = [...MEMORY_RULES, ...BUG_RULES, ...OOPS_RULES, ...WARN_RULES, ...INFO_RULES, ...PANIC_RULES, ...OTHER_RULES];
 
-// Rows by the first two characters of their start: one Map lookup per line keeps the table's
-// regexes off ordinary lines (keyed by the two char codes: no substring per line).
-const BY_PREFIX = new Map<number, TitleRule[]>();
-const prefixKey = (s: string): number => s.charCodeAt(0) * 0x10000 + (s.length > 1 ? s.charCodeAt(1) : 0x10000 - 1);
-for (const r of RULES) {
-  for (const s of typeof r.start === 'string' ? [r.start] : r.start) {
-    const k = prefixKey(s);
-    const list = BY_PREFIX.get(k) ?? [];
-    if (!list.includes(r)) list.push(r);
-    BY_PREFIX.set(k, list);
-  }
+// Rows by the first two characters of their header's literal prefix, read from the header
+// regex itself (prefix.ts), so no row can be missed: a line whose first two characters start
+// no row costs one table read. A row whose prefix is shorter is tried on every line.
+interface Indexed { rule: TitleRule; prefix: string }
+const INDEXED: readonly Indexed[] = RULES.map((rule) => ({ rule, prefix: literalPrefix(rule.header) }));
+const pairOf = (c0: number, c1: number): number => (c0 < 128 && c1 < 128 ? c0 * 128 + c1 : -1);
+const pairOfPrefix = (p: string): number => (p.length < 2 ? -1 : pairOf(p.charCodeAt(0), p.charCodeAt(1)));
+const ANY_LINE = INDEXED.filter((r) => pairOfPrefix(r.prefix) < 0);
+/** Rows a line starting with an ASCII pair may match, in table order, by pair. */
+const BY_PAIR: (readonly Indexed[] | undefined)[] = new Array<undefined>(128 * 128).fill(undefined);
+for (const { prefix } of INDEXED) {
+  const k = pairOfPrefix(prefix);
+  if (k >= 0) BY_PAIR[k] ??= INDEXED.filter((r) => pairOfPrefix(r.prefix) === k || pairOfPrefix(r.prefix) < 0);
 }
-for (const list of BY_PREFIX.values()) list.sort((a, b) => RULES.indexOf(a) - RULES.indexOf(b));
 
-function starts(r: TitleRule, text: string): boolean {
-  return typeof r.start === 'string' ? text.startsWith(r.start) : r.start.some((s) => text.startsWith(s));
+function candidates(text: string): readonly Indexed[] | undefined {
+  const k = pairOf(text.charCodeAt(0), text.charCodeAt(1));
+  return (k >= 0 ? BY_PAIR[k] : undefined) ?? (ANY_LINE.length ? ANY_LINE : undefined);
+}
+
+/** The literal prefix of each row's header: what a line must start with for the row to be tried. */
+export function rowPrefixes(): readonly Indexed[] {
+  return INDEXED;
 }
 
 /** The first row whose header matches this line (the per-line test of detect()). */
 export function matchFirst(text: string): TitleRule | undefined {
-  const list = BY_PREFIX.get(prefixKey(text));
+  const list = candidates(text);
   if (!list) return undefined;
-  for (const rule of list) if (starts(rule, text) && rule.header.test(text)) return rule;
+  for (const { rule, prefix } of list) if (text.startsWith(prefix) && rule.header.test(text)) return rule;
   return undefined;
 }
 
 /** Rows whose header matches this line, in table order (several when `need` decides). */
 export function matchRules(text: string): { rule: TitleRule; m: RegExpExecArray }[] {
-  const list = BY_PREFIX.get(prefixKey(text));
+  const list = candidates(text);
   if (!list) return [];
   const out: { rule: TitleRule; m: RegExpExecArray }[] = [];
-  for (const rule of list) {
-    if (!starts(rule, text)) continue;
+  for (const { rule, prefix } of list) {
+    if (!text.startsWith(prefix)) continue;
     const m = rule.header.exec(text);
     if (m) out.push({ rule, m });
   }

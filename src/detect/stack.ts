@@ -3,7 +3,9 @@
 // ("Call Trace:"), a line that names a frame (the RIP line, "at: func+0x"), or TRACE: the frame
 // lines that follow, up to the next stack start. Skipped functions never count; each frame
 // loses its syscall prefix (STRIP_PREFIXES); the extractor picks among the rest.
-import { CORRUPTED_LINE, HANG_ANCHORS, HANG_SKIP, RISCV_STACK_START, STACK_START, STACK_START_RES, STALL_ANCHORS, skipRegex, stripFrame, type Skip } from './skip.js';
+import { CORRUPTED_LINE, HANG_ANCHORS, HANG_SKIP, RISCV_STACK_START, STACK_START_RES, STALL_ANCHORS, skipRegex, stripFrame, type Skip } from './skip.js';
+import { FN, FRAME, FRAME_LINES, PC, START } from './line-class.js';
+import type { ReportText } from './report.js';
 
 export type Part = 'trace' | RegExp;
 export type Extractor = 'first' | 'stall' | 'hang';
@@ -17,8 +19,6 @@ export interface StackSpec {
   extractor?: Extractor;
 }
 
-const FN = '([A-Za-z0-9_]{1,200})(?:\\.|\\+)';
-const PC = '\\[<?(?:0x)?[0-9a-f]{1,16}>?\\]';
 /** The faulting instruction's line: x86 "RIP: 0010:func+0x", old "IP: [<..>] func", powerpc
  * "NIP: [..] func", arm64 "pc : func", arm32 "PC is at func" (syzkaller's linuxRipFrame). */
 export const RIP = new RegExp(`(?:IP|NIP|pc |PC is at):? (?:(?:[0-9]{1,5}:)?(?:${PC} {1,4}){0,2}${FN}|(?:[0-9]{1,5}:)?0x[0-9a-f]{1,16}|(?:[0-9]{1,5}:)?${PC} {1,4}\\[< *\\(null\\)>\\] {1,4}\\(null\\)|[0-9]{1,5}: {1,4}\\(null\\))`);
@@ -29,12 +29,6 @@ export const AT_FRAME = new RegExp(`at: (?:${PC} {1,4})?${FN}`);
 export const PC_FRAME = new RegExp(`${PC} {1,4}${FN}`);
 /** "Call Trace:" (x86), "Call trace:" (arm64), "Backtrace:" (arm32 without unwind tables). */
 export const CALL_TRACE = /Call [Tt]race:|Backtrace:/;
-/** A frame line: " func+0x1/0x2", " [<ffff..>] func+0x..", arm32 "[<..>] (callee) from [<..>] (caller+0x..)". */
-const FRAME_LINES = [
-  new RegExp(`^ *(?:${PC} ?){0,2}${FN}`),
-  new RegExp(`^ *${PC} \\(([A-Za-z0-9_.]{1,200})\\) from ${PC} \\(${FN}`),
-];
-
 export function headerFrame(header: string): RegExp {
   return new RegExp(`${header}${FN}`);
 }
@@ -68,7 +62,7 @@ function framesOf(m: RegExpExecArray, skip: Skip, out: string[]): void {
 /** The guilty frame and the raw frames it was picked from (`top`: the non-skipped frames in order). */
 export interface Guilty { fn?: string; ok: boolean; top: string[] }
 
-function extract(lines: readonly string[], parts: readonly Part[], skip: Skip, pick: (f: string[]) => string | undefined): Guilty {
+function extract({ lines, bits }: ReportText, parts: readonly Part[], skip: Skip, pick: (f: string[]) => string | undefined): Guilty {
   let i = 0, ok = true, traces = 0;
   let frames: string[] = [];
   let fn: string | undefined;
@@ -86,21 +80,24 @@ function extract(lines: readonly string[], parts: readonly Part[], skip: Skip, p
     const part = parts[p]!;
     if (part === 'trace') {
       traces++;
+      const next = parts[p + 1];
       while (i < lines.length) {
+        // A line's bits say whether it can be any of these (LineClasses): most are none.
+        const c = bits[i]!;
         const ln = lines[i++]!;
-        if (CORRUPTED_LINE.test(ln)) { ok = false; break; }
-        if (STACK_START.test(ln)) break;
-        const next = parts[p + 1];
+        if (c & FRAME && CORRUPTED_LINE.test(ln)) { ok = false; break; }
+        if (c & START) break;
         if (next !== undefined && next !== 'trace') {
           const m = next.exec(ln);
           if (m) { framesOf(m, skip, frames); p++; break; }
         }
-        for (const re of FRAME_LINES) { const m = re.exec(ln); if (m) { framesOf(m, skip, frames); break; } }
+        if (c & FRAME) for (const re of FRAME_LINES) { const m = re.exec(ln); if (m) { framesOf(m, skip, frames); break; } }
       }
     } else {
       while (i < lines.length) {
+        const c = bits[i]!;
         const ln = lines[i++]!;
-        if (CORRUPTED_LINE.test(ln)) { ok = false; break; }
+        if (c & FRAME && CORRUPTED_LINE.test(ln)) { ok = false; break; }
         if (ln.startsWith('Code: ')) continue;
         const m = part.exec(ln);
         if (m) { framesOf(m, skip, frames); break; }
@@ -132,12 +129,12 @@ const TOP_FRAMES = 8;
 
 /** The guilty function of a report (lines from its header on), whether the stack was whole,
  * and the non-skipped frames it came from (for signatures). */
-export function guiltyFunction(lines: readonly string[], spec: StackSpec): Guilty {
+export function guiltyFunction(report: ReportText, spec: StackSpec): Guilty {
   const skip = skipRegex(spec.skip);
   const pick = PICK[spec.extractor ?? 'first'];
-  const r = extract(lines, spec.parts, skip, pick);
+  const r = extract(report, spec.parts, skip, pick);
   if (r.ok || !spec.parts2) return r;
-  return extract(lines, spec.parts2, skip, pick);
+  return extract(report, spec.parts2, skip, pick);
 }
 
 /** Lines after a stack start within which its first frame must appear. */
@@ -145,10 +142,10 @@ const FRAME_WINDOW = 15;
 
 /** The report lost its stack (syzkaller's isCorrupted): a stack start with no frame in the lines
  * after it, or no stack at all. */
-export function stackMissing(lines: readonly string[]): boolean {
-  // Lines where some stack starts, found in one pass; each key then looks only at those.
+export function stackMissing({ lines, bits }: ReportText): boolean {
+  // Lines where some stack starts (STACK_START is STACK_START_RES joined); each key then looks only at those.
   const starts: number[] = [];
-  for (let i = 0; i < lines.length; i++) if (STACK_START.test(lines[i]!)) starts.push(i);
+  for (let i = 0; i < lines.length; i++) if (bits[i]! & START) starts.push(i);
   let has = false;
   for (const key of STACK_START_RES) {
     const at = starts.find((i) => key.test(lines[i]!)) ?? -1;
@@ -158,8 +155,8 @@ export function stackMissing(lines: readonly string[]): boolean {
     let found = false;
     for (let i = at + 1; i < lines.length && i <= at + FRAME_WINDOW; i++) {
       const l = lines[i]!;
-      if (STACK_START_RES.some((k) => k.test(l))) break;
-      if (l.includes('(stack is not available)') || FRAME_LINES.some((re) => re.test(l))) { found = true; break; }
+      if (bits[i]! & START) break;
+      if (l.includes('(stack is not available)') || (bits[i]! & FRAME && FRAME_LINES.some((re) => re.test(l)))) { found = true; break; }
     }
     if (found) has = true;
     else if (key !== RISCV_STACK_START) return true;

@@ -7,26 +7,41 @@ import { join } from 'node:path';
 import type { ReadContext } from '../backend.js';
 import { FormatError, messageOf } from '../util/errors.js';
 import { streamInput, type StreamInput } from './stream.js';
+import { IDLE_WORK, startWork, type WorkTask } from './work.js';
 
 /** What readSmall reads at least, for files whose size the filesystem does not tell. */
 const SMALL_READ_CHUNK = 64 * 1024;
 
+export interface OpenOptions {
+  /**
+   * Whether the reads measure the work (src/input/work.ts): how far into the file they
+   * reached, of its size. True for readers that go front to back (logs, images, captures);
+   * a reader that jumps about (a vmcore's pages) says false and counts its own work.
+   */
+  measured?: boolean;
+}
+
 export class InputFile {
+  /** The furthest byte read so far: the work done, for a reader that goes forward. */
+  private reached = 0;
+
   private constructor(
     readonly path: string,
     private readonly fh: FileHandle | undefined,
     readonly size: number,
+    private readonly work: WorkTask,
     /** A pipe or stdin registered by prepareInputs: read front to back, size unknown. */
     private readonly stream?: StreamInput,
   ) {}
 
-  static async open(path: string): Promise<InputFile> {
+  static async open(path: string, opts: OpenOptions = {}): Promise<InputFile> {
+    const task = (size: number) => (opts.measured === false ? IDLE_WORK : startWork(`reading ${path === '-' ? 'standard input' : path}`, Number.isFinite(size) ? size : undefined, 'bytes'));
     const stream = streamInput(path);
-    if (stream) return new InputFile(path, undefined, Infinity, stream);
+    if (stream) return new InputFile(path, undefined, Infinity, task(Infinity), stream);
     const fh = await open(path, 'r');
     try {
       const st = await fh.stat();
-      return new InputFile(path, fh, st.size);
+      return new InputFile(path, fh, st.size, task(st.size));
     } catch (err) {
       await fh.close();
       throw err;
@@ -35,16 +50,40 @@ export class InputFile {
 
   /** Up to `length` bytes at `position`; shorter only at end of file. */
   async read(position: number, length: number): Promise<Uint8Array> {
-    if (!this.fh) return this.stream!.read(position, length);
+    const b = this.fh ? await this.readFile(position, length) : await this.stream!.read(position, length);
+    if (position + b.length > this.reached) this.work.at((this.reached = position + b.length));
+    return b;
+  }
+
+  private async readFile(position: number, length: number): Promise<Uint8Array> {
     const want = Math.max(0, Math.min(length, this.size - position));
     const buf = Buffer.allocUnsafe(want);
     let got = 0;
     while (got < want) {
-      const { bytesRead } = await this.fh.read(buf, got, want - got, position + got);
+      const { bytesRead } = await this.fh!.read(buf, got, want - got, position + got);
       if (bytesRead === 0) break;
       got += bytesRead;
     }
     return buf.subarray(0, got);
+  }
+
+  /** Up to `length` bytes at `position` into `into` (from its start): the count read, short only at end of file. */
+  async readInto(into: Uint8Array, position: number, length: number): Promise<number> {
+    let got = 0;
+    if (!this.fh) {
+      const b = await this.stream!.read(position, Math.min(length, into.length));
+      into.set(b);
+      got = b.length;
+    } else {
+      const want = Math.max(0, Math.min(length, into.length, this.size - position));
+      while (got < want) {
+        const { bytesRead } = await this.fh.read(into, got, want - got, position + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+    }
+    if (position + got > this.reached) this.work.at((this.reached = position + got));
+    return got;
   }
 
   /** Exactly `length` bytes at `position`, or a FormatError naming the place. */
@@ -55,6 +94,7 @@ export class InputFile {
   }
 
   async close(): Promise<void> {
+    this.work.end();
     await this.fh?.close();
   }
 }

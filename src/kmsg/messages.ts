@@ -22,7 +22,7 @@ export function bytesToMessages(bytes: Uint8Array, source: SourceRef, boot?: str
   // Logs are nearly always ASCII: then one decode serves every line, and a character's index
   // is its byte offset. Anything else is decoded line by line as UTF-8.
   const ascii = isAscii(buf);
-  const all = ascii ? buf.toString('latin1') : '';
+  const all = ascii ? buf.toString('ascii') : '';
   const p = emptyPrefix();
   let pos = 0;
   while (pos < buf.length) {

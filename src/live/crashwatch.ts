@@ -12,8 +12,11 @@ import { buildTimeline } from '../timeline/build.js';
 /** Messages of one boot kept per sender once it has a crash event: the report, and the
  * earlier events a later panic is joined with. */
 export const MAX_WINDOW = 4000;
-/** Records after which a sender that never goes quiet is looked at anyway. */
-const FORCE_CHECK = 2000;
+/** Records after which a sender that never goes quiet is looked at anyway: what a busy
+ * sender keeps waiting (1,000 senders at 200 records/s would hold 2 M records at 2,000). */
+const FORCE_CHECK = 500;
+/** Newest lines such a forced look leaves for the next one: a report being printed is not cut. */
+const HOLD_BACK = 100;
 /** Lines before the new ones the detector looks at again: a report cut by the settle time. */
 const LOOK_BACK = 200;
 
@@ -61,22 +64,26 @@ export class CrashWatch<R> {
 
   /** Incidents not reported before, once the stream has settled; [] otherwise. */
   check(now: number, settleMs: number): Incident[] {
-    if (!this.pending || (now - this.lastArrival < settleMs && this.incoming.length < FORCE_CHECK)) return [];
-    this.pending = false;
+    if (!this.pending) return [];
+    const settled = now - this.lastArrival >= settleMs;
+    if (!settled && this.incoming.length < FORCE_CHECK) return [];
     for (const r of this.incoming) for (const m of this.toMessages(r)) this.take(m);
     this.incoming = [];
     const from = Math.max(0, this.checked - LOOK_BACK);
-    this.checked = this.window.length;
-    if (!detect(this.window.slice(from)).length) {
+    const upTo = settled ? this.window.length : Math.max(this.checked, this.window.length - HOLD_BACK);
+    this.pending = !settled;
+    this.checked = upTo;
+    if (!detect(this.window.slice(from, upTo)).length) {
       // Nothing yet in this boot: only the lines a report cut at the settle time needs.
-      if (!this.crashed && this.window.length > LOOK_BACK) {
-        this.window = this.window.slice(-LOOK_BACK);
-        this.checked = this.window.length;
+      if (!this.crashed && this.window.length > LOOK_BACK + this.window.length - upTo) {
+        const held = this.window.length - upTo;
+        this.window = this.window.slice(-(LOOK_BACK + held));
+        this.checked = this.window.length - held;
       }
       return [];
     }
     this.crashed = true;
-    const timeline = buildTimeline([{ path: this.name, records: this.window }]);
+    const timeline = buildTimeline([{ path: this.name, records: upTo === this.window.length ? this.window : this.window.slice(0, upTo) }]);
     const fresh: Incident[] = [];
     for (const i of correlate(timeline, detect)) {
       // Not the boot key: it is derived from the window, which moves.

@@ -155,6 +155,10 @@ export interface InputSummary {
   path: string;
   backend: string;
   records: number;
+  /** Log lines read but not kept: routine lines of a long log far from any report (src/timeline/keep.ts). */
+  notKept?: number;
+  /** Lines among them that could have started a report: a boot past its kept-line cap. */
+  reportsNotKept?: number;
   problems: { path: string; offset?: number; message: string }[];
 }
 

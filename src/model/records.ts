@@ -93,6 +93,8 @@ export interface MemoryError {
   label?: string;
   detail?: string;
   time?: Date;
+  /** With `count` > 1: the errors of a group of rows (a large rasdaemon database), from `time` (the first) to `lastTime` (the last). */
+  lastTime?: Date;
   tsNs?: bigint;
   boot?: string;
   source: SourceRef;

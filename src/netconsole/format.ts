@@ -31,21 +31,32 @@ export interface ExtHeader {
   key: string;
   /** Where the body starts in the payload. */
   bodyStart: number;
+  /** The header is exactly "pri,seq,usec,flag" (no release, caller or ncfrag, no leading
+   * zeros, numbers below 10^15): `key` is as sent, and is those four joined again. */
+  plain?: boolean;
 }
 
 const SEMI = 0x3b;
 const isDigits = (s: string, max: number) => s.length > 0 && s.length <= max && /^\d+$/.test(s);
 
-/** Digits at p[i..] up to a ',' (at most `max` of them): [value, index of the ','], or undefined. */
-function field(p: Uint8Array, i: number, end: number, max: number): [number, number] | undefined {
+/** Where the last `field` ended (the index of its ','): no tuple per call on the hot path. */
+let fieldEnd = 0;
+/** Whether a `field` since the last reset had a leading zero ("007"): then the header is
+ * not made again from its numbers. */
+let fieldZero = false;
+
+/** Digits at p[i..] up to a ',' (at most `max` of them): their value (fieldEnd: the ','), or -1. */
+function field(p: Uint8Array, i: number, end: number, max: number): number {
   let v = 0;
   const start = i;
   for (; i < end && p[i] !== 0x2c; i++) {
     const d = p[i]! - 0x30;
-    if (d < 0 || d > 9 || i - start >= max) return undefined;
+    if (d < 0 || d > 9 || i - start >= max) return -1;
     v = v * 10 + d;
   }
-  return i > start && i < end ? [v, i] : undefined;
+  fieldEnd = i;
+  if (p[start] === 0x30 && i - start > 1) fieldZero = true;
+  return i > start && i < end ? v : -1;
 }
 
 /** The extended header of a datagram, or undefined when it is not one (legacy text). */
@@ -53,12 +64,13 @@ export function parseExtHeader(p: Uint8Array): ExtHeader | undefined {
   const semi = p.subarray(0, MAX_HEADER_BYTES).indexOf(SEMI);
   if (semi < 7) return undefined; // "0,0,0,-" is the shortest header
   // The common header, "pri,seq,usec,f;" with numbers a double holds exactly, read in place.
+  fieldZero = false;
   const pri = field(p, 0, semi, 4);
-  const seq = pri && field(p, pri[1] + 1, semi, 15);
-  const ts = seq && field(p, seq[1] + 1, semi, 15);
-  if (ts && ts[1] + 2 === semi) {
+  const seq = pri < 0 ? -1 : field(p, fieldEnd + 1, semi, 15);
+  const ts = seq < 0 ? -1 : field(p, fieldEnd + 1, semi, 15);
+  if (ts >= 0 && fieldEnd + 2 === semi) {
     const key = Buffer.from(p.buffer, p.byteOffset, semi).toString('latin1');
-    return { pri: pri[0], seq: BigInt(seq[0]), tsUs: BigInt(ts[0]), flag: key[semi - 1]!, key, bodyStart: semi + 1 };
+    return { pri, seq: BigInt(seq), tsUs: BigInt(ts), flag: key[semi - 1]!, key, bodyStart: semi + 1, plain: !fieldZero };
   }
   return parseGeneralHeader(p, semi);
 }
@@ -95,7 +107,8 @@ export function looksExtended(p: Uint8Array): boolean {
 
 /** Undo printk's "\xNN" escaping; the bytes are then read as UTF-8. `s` holds bytes as latin1. */
 export function unescapeText(s: string): string {
-  if (!s.includes('\\x')) return Buffer.from(s, 'latin1').toString('utf8');
+  // eslint-disable-next-line no-control-regex
+  if (!s.includes('\\x')) return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'latin1').toString('utf8');
   const out = Buffer.allocUnsafe(s.length);
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -130,8 +143,9 @@ export interface ExtBody {
 export function parseExtBody(body: string): ExtBody {
   const nl = body.indexOf('\n');
   const text = unescapeText(nl < 0 ? body : body.slice(0, nl));
+  if (nl < 0 || nl === body.length - 1) return { text, dict: [] };
   const dict: [string, string][] = [];
-  if (nl >= 0) {
+  {
     for (const line of body.slice(nl + 1).split('\n')) {
       if (!line) continue;
       const eq = line.indexOf('=');

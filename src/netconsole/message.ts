@@ -23,22 +23,24 @@ export function toKernelMessages(r: NetconsoleRecord<unknown>, source: SourceRef
     if (r.problem) m.problem = r.problem;
     return [m];
   }
-  const lines = r.text.includes('\n') ? r.text.split('\n') : [r.text];
-  return lines.map((text, i) => {
-    const m: KernelMessage = { kind: 'kmsg', text, source: lines.length > 1 ? { ...source, part: i } : source };
-    if (r.tsUs !== undefined) m.tsNs = r.tsUs * 1000n;
-    if (r.seq !== undefined) m.seq = r.seq;
-    if (r.pri !== undefined) {
-      m.level = r.pri & 7;
-      m.facility = r.pri >> 3;
-    }
+  const text = r.text;
+  const dict = r.dict;
+  const subsystem = dict && dictValue(r, 'SUBSYSTEM');
+  const device = dict && dictValue(r, 'DEVICE');
+  const tsNs = r.tsUs! * 1000n;
+  const seq = r.seq!;
+  const pri = r.pri!;
+  const one = (line: string, src: SourceRef): KernelMessage => {
+    // An extended record has all four: one object shape for all of them.
+    const m: KernelMessage = { kind: 'kmsg', text: line, source: src, tsNs, seq, level: pri & 7, facility: pri >> 3 };
     if (r.caller) m.caller = r.caller;
-    const subsystem = dictValue(r, 'SUBSYSTEM');
-    const device = dictValue(r, 'DEVICE');
     if (subsystem !== undefined || device !== undefined) m.device = { subsystem: subsystem ?? '', device: device ?? '' };
     if (r.problem) m.problem = r.problem;
     return m;
-  });
+  };
+  // Most records are one line: no array of lines, no part numbers.
+  if (!text.includes('\n')) return [one(text, source)];
+  return text.split('\n').map((line, i) => one(line, { ...source, part: i }));
 }
 
 export function dictValue(r: NetconsoleRecord<unknown>, key: string): string | undefined {

@@ -63,7 +63,9 @@ export class NetconsoleStream<T> {
   private count = 0;
 
   constructor(
-    private readonly emit: (r: NetconsoleRecord<T>) => void,
+    /** `datagram`: the datagram the record came whole in, when its header is plain (so the
+     * datagram is "key;body" as it stands); it views the caller's buffer, for this call only. */
+    private readonly emit: (r: NetconsoleRecord<T>, datagram?: Uint8Array) => void,
     private readonly hooks: StreamHooks = {},
   ) {}
 
@@ -85,7 +87,7 @@ export class NetconsoleStream<T> {
 
   private pushExtended(h: ExtHeader, payload: Uint8Array, at: T): void {
     const body = Buffer.from(payload.buffer, payload.byteOffset + h.bodyStart, payload.length - h.bodyStart).toString('latin1');
-    if (!h.frag) return this.record(h, body, at, 1);
+    if (!h.frag) return this.record(h, body, at, 1, undefined, h.plain ? payload : undefined);
     const { offset, total } = h.frag;
     if (total > MAX_FRAG_TOTAL || offset + body.length > total) {
       return this.record(h, body, at, 1, `ncfrag=${offset}/${total} with ${body.length} bytes is out of bounds (0..${Math.min(total, MAX_FRAG_TOTAL)})`);
@@ -116,10 +118,10 @@ export class NetconsoleStream<T> {
     this.record(p.header, joinPieces(p.pieces), p.at, p.pieces.length, `ncfrag: ${p.covered} of ${p.total} bytes arrived`);
   }
 
-  private record(h: ExtHeader, body: string, at: T, parts: number, problem?: string): void {
+  private record(h: ExtHeader, body: string, at: T, parts: number, problem?: string, datagram?: Uint8Array): void {
     if (this.lastSeq !== undefined && h.seq > this.lastSeq + 1n) this.hooks.gap?.(this.lastSeq + 1n, h.seq - 1n);
     if (this.lastSeq === undefined || h.seq > this.lastSeq || h.seq + 1n < this.lastSeq) this.lastSeq = h.seq;
-    this.emit(new ExtendedRecord(h, body, at, parts, problem));
+    this.emit(new ExtendedRecord(h, body, at, parts, problem), datagram);
   }
 
   private pushLegacy(payload: Uint8Array, at: T): void {
@@ -163,28 +165,44 @@ export class NetconsoleStream<T> {
 }
 
 /** An extended record; its text and dictionary are unescaped when first asked for (the
- * receiver writes most records as they came and looks at their text only to detect). */
+ * receiver writes most records as they came and looks at their text only to detect). A
+ * receiver holds many of these until it looks (crashwatch.ts): a plain header's fields are
+ * kept as numbers and its text made again on demand, so a record is two objects, not five. */
 class ExtendedRecord<T> implements NetconsoleRecord<T> {
   readonly format = 'extended' as const;
   readonly pri: number;
-  readonly seq: bigint;
-  readonly tsUs: bigint;
   readonly flag: string;
-  readonly key: string;
   readonly caller?: string;
   readonly release?: string;
   readonly problem?: string;
+  private readonly s: number | bigint;
+  private readonly t: number | bigint;
+  /** The header text when it is not plain. */
+  private readonly k: string | undefined;
   private parsed: ExtBody | undefined;
 
   constructor(h: ExtHeader, readonly body: string, readonly at: T, readonly parts: number, problem?: string) {
     this.pri = h.pri;
-    this.seq = h.seq;
-    this.tsUs = h.tsUs;
     this.flag = h.flag;
-    this.key = h.key;
+    const plain = h.plain === true;
+    this.s = plain ? Number(h.seq) : h.seq;
+    this.t = plain ? Number(h.tsUs) : h.tsUs;
+    this.k = plain ? undefined : h.key;
     if (h.caller !== undefined) this.caller = h.caller;
     if (h.release !== undefined) this.release = h.release;
     if (problem) this.problem = problem;
+  }
+
+  get seq(): bigint {
+    return typeof this.s === 'bigint' ? this.s : BigInt(this.s);
+  }
+
+  get tsUs(): bigint {
+    return typeof this.t === 'bigint' ? this.t : BigInt(this.t);
+  }
+
+  get key(): string {
+    return this.k ?? `${this.pri},${this.s},${this.t},${this.flag}`;
   }
 
   get text(): string {

@@ -4,8 +4,7 @@
 // variables) then holds the parts as separate records. A reader hands its parts here in
 // the order its store holds them and gets each dump back whole: one record id for all its
 // lines, oldest part first, its newest line anchored at the time the dump was written.
-import type { Yielded } from '../backend.js';
-import type { CrashRecord, KernelMessage } from '../model/index.js';
+import type { KernelMessage } from '../model/index.js';
 import type { DmesgHeader } from './header.js';
 
 export interface DumpPart {
@@ -24,17 +23,14 @@ const SAME_DUMP_MS = 10_000;
 /** Dumps with one header looked back through for a part's dump: a dump's parts lie together. */
 const LOOK_BACK = 8;
 
-interface Dump {
-  id?: string;
-  parts: DumpPart[];
-  time?: number;
-}
-
 /** A part fits a dump that lacks its part number and, where both have times, was written then. */
-function fits(d: Dump, p: DumpPart): boolean {
+function fits(d: { parts: readonly PartInfo[]; time?: number }, p: PartInfo): boolean {
   if (d.parts.some((q) => q.header!.part === p.header!.part)) return false;
   return d.time === undefined || p.time === undefined || Math.abs(p.time.getTime() - d.time) <= SAME_DUMP_MS;
 }
+
+/** What grouping needs of a part: its header, store and time. */
+export type PartInfo = Pick<DumpPart, 'header' | 'store' | 'time'>;
 
 /**
  * Parts sharing a store and a "Reason#count" belong to one dump; a part number that comes
@@ -42,11 +38,11 @@ function fits(d: Dump, p: DumpPart): boolean {
  * the store keeps times, a part written at another time is too (two boots' "Panic#1" dumps
  * interleaved in a ring of zones). A dump's id is "<store> Reason#count" (" [n]" for the
  * n-th such dump); a part without the header is a dump of its own and keeps its id. Dumps
- * come in the order they start.
+ * come in the order they start, each with its parts oldest first.
  */
-export function* joinDumps(parts: readonly DumpPart[]): Generator<KernelMessage[]> {
-  const dumps: Dump[] = [];
-  const byKey = new Map<string, Dump[]>();
+export function groupDumps<P extends PartInfo>(parts: readonly P[]): { id?: string; parts: P[] }[] {
+  const dumps: { id?: string; parts: P[]; time?: number }[] = [];
+  const byKey = new Map<string, typeof dumps>();
   for (const p of parts) {
     if (!p.header) {
       dumps.push({ parts: [p] });
@@ -56,7 +52,7 @@ export function* joinDumps(parts: readonly DumpPart[]): Generator<KernelMessage[
     const same = byKey.get(key) ?? [];
     byKey.set(key, same);
     // The latest dump it fits: parts of one dump are stored together.
-    let d: Dump | undefined;
+    let d: (typeof dumps)[number] | undefined;
     for (let i = same.length - 1; i >= Math.max(0, same.length - LOOK_BACK) && !d; i--) if (fits(same[i]!, p)) d = same[i];
     if (!d) {
       d = { id: same.length === 0 ? key : `${key} [${same.length + 1}]`, parts: [] };
@@ -66,38 +62,28 @@ export function* joinDumps(parts: readonly DumpPart[]): Generator<KernelMessage[
     d.parts.push(p);
     if (d.time === undefined && p.time) d.time = p.time.getTime();
   }
-  for (const { id, parts: ps } of dumps) {
-    // Higher parts are older chunks of the log.
-    const ordered = [...ps].sort((a, b) => (b.header?.part ?? 1) - (a.header?.part ?? 1));
+  // Higher parts are older chunks of the log.
+  return dumps.map(({ id, parts: ps }) => ({ ...(id !== undefined ? { id } : {}), parts: [...ps].sort((a, b) => (b.header?.part ?? 1) - (a.header?.part ?? 1)) }));
+}
+
+/** Each dump whole (groupDumps), its lines with the dump's id. */
+export function* joinDumps(parts: readonly DumpPart[]): Generator<KernelMessage[]> {
+  for (const { id, parts: ordered } of groupDumps(parts)) {
     const out: KernelMessage[] = [];
     for (const p of ordered) for (const m of p.lines()) out.push(m);
     if (id !== undefined) for (const m of out) m.source.id = id;
-    // The dump was written right after its newest line (kmsg_dump() from panic() or die()):
-    // that line's wall-clock anchor. Only Part1 ends with it.
-    const newest = ordered[ordered.length - 1]!;
     const last = out[out.length - 1];
-    if (newest.time && last && (newest.header?.part ?? 1) === 1) last.wallTime = newest.time;
+    const time = dumpTime(ordered);
+    if (time && last) last.wallTime = time;
     yield out;
   }
 }
 
 /**
- * The records of a store of zones (ramoops, pstore/zone), whose dump zones come first: the
- * dumps are joined and given out whole before the other zones' records.
+ * The dump was written right after its newest line (kmsg_dump() from panic() or die()):
+ * that line's wall-clock anchor, when the store keeps the time. Only Part1 ends with it.
  */
-export async function* zoneRecords<R extends { zone: { kind: string } }>(
-  recs: AsyncIterable<R>,
-  asPart: (r: R) => DumpPart,
-  asRecords: (r: R) => CrashRecord[],
-): AsyncGenerator<Yielded> {
-  const parts: DumpPart[] = [];
-  for await (const rec of recs) {
-    if (rec.zone.kind === 'dmesg') {
-      parts.push(asPart(rec));
-      continue;
-    }
-    yield* joinDumps(parts.splice(0));
-    yield asRecords(rec);
-  }
-  yield* joinDumps(parts);
+export function dumpTime(ordered: readonly PartInfo[]): Date | undefined {
+  const newest = ordered[ordered.length - 1]!;
+  return newest.time && (newest.header?.part ?? 1) === 1 ? newest.time : undefined;
 }

@@ -2,11 +2,12 @@
 // pointing at where it came from; then the inputs and what was wrong with them.
 import pc from 'picocolors';
 import type { Analysis } from '../analyze.js';
-import type { Incident } from '../model/index.js';
+import type { Incident, InputSummary } from '../model/index.js';
 import { formatSource } from './source.js';
 import { oopsFacts, oopsLines } from '../oops/text.js';
 import { dimmLine, historyLine, machineLine, machineOf, machineReport } from './machine.js';
 import { humanTime, span } from './time.js';
+import { KEEP_CAP } from '../timeline/keep.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -68,6 +69,18 @@ export function eventTimeline(i: Incident): string[] {
   return ['  timeline:', ...i.events.map((e) => `    ${(e.tsNs === undefined ? '?' : rel(e.tsNs)).padStart(9)}  ${e.title}${e.corrupted ? ' (corrupted report)' : ''}`)];
 }
 
+/** ", 3000000 lines not kept (…)" (src/timeline/keep.ts): what was let go is said, never silently lost. */
+function notKept(inp: InputSummary): string {
+  if (!inp.notKept) return '';
+  const capped = inp.reportsNotKept ? `; ${inp.reportsNotKept} of them could have started a report, past the ${KEEP_CAP} lines kept of a boot` : '';
+  return `, ${inp.notKept} lines not kept (far from any report${capped})`;
+}
+
+/** One incident's text alone, as renderText prints it (collect's verdict of a boot that left no record). */
+export function incidentText(i: Incident, opts: TextOptions = {}): string {
+  return `${incidentLines(i, pc.createColors(opts.color ?? false)).join('\n')}\n`;
+}
+
 export function renderText(a: Analysis, opts: TextOptions = {}): string {
   const c = pc.createColors(opts.color ?? false);
   const out: string[] = [];
@@ -79,7 +92,7 @@ export function renderText(a: Analysis, opts: TextOptions = {}): string {
   }
   out.push(c.bold('inputs:'));
   for (const inp of a.inputs) {
-    out.push(`  ${inp.path}: ${inp.backend}, ${inp.records} records${inp.problems.length ? `, ${inp.problems.length} problems` : ''}`);
+    out.push(`  ${inp.path}: ${inp.backend}, ${inp.records} records${notKept(inp)}${inp.problems.length ? `, ${inp.problems.length} problems` : ''}`);
     for (const p of inp.problems) out.push(`    ${c.red('problem')}: ${formatSource({ backend: inp.backend, path: p.path, offset: p.offset })}: ${p.message}`);
   }
   return out.join('\n') + '\n';

@@ -184,9 +184,20 @@ export function buildTimeline(inputs: InputRecords[], problems: Problem[] = []):
     // Never spread an input-sized array into a call (130,000 journal lines overflowed the stack).
     for (const s of cutSegments(i, msgs)) segments.push(s);
   });
+  return timelineOf(segments, inputs, problems);
+}
+
+/**
+ * Boots from segments already cut (keep.ts keeps a long one's crash-relevant lines); the
+ * inputs' other records (their log lines are in the segments) are placed in them.
+ */
+export function timelineOf(segments: Segment[], inputs: InputRecords[], problems: Problem[] = []): Timeline {
   const groups = joinSegments(segments);
   const boots = groups.map((g) => {
     const b = newBoot(orderAndMerge(g), '');
+    let notKept = 0;
+    for (const s of g) notKept += s.notKept ?? 0;
+    if (notKept) b.notKept = notKept;
     return { boot: b, inputs: new Set(g.map((s) => s.input)) };
   });
   for (const { boot } of boots) findClock(boot);
@@ -194,4 +205,27 @@ export function buildTimeline(inputs: InputRecords[], problems: Problem[] = []):
   // Keyed once every record is placed: the key hashes the dumps and machine checks too.
   for (const { boot } of boots) boot.key = bootKey(boot, boot.key);
   return { boots: boots.map((b) => b.boot), problems };
+}
+
+/**
+ * Whether `next` is the same boot as the segments before it (as joinSegments joins them:
+ * the same journal boot, else enough shared late lines): a log read as a stream is judged
+ * boot by boot, each boot once the segment after it is another's.
+ */
+export function sameBoot(group: readonly Segment[], next: Segment): boolean {
+  if (next.boot !== undefined) return group.some((s) => s.boot === next.boot);
+  const span = lateSpan(next);
+  if (!span) return false;
+  const keys = lateKeys(next);
+  const need = Math.min(SHARED_LINES, keys.size);
+  if (need === 0) return false;
+  for (const s of group) {
+    if (s.boot !== undefined) continue;
+    const other = lateSpan(s);
+    if (!other || other.to < span.from || other.from > span.to) continue;
+    const theirs = lateKeys(s);
+    let hits = 0;
+    for (const k of keys) if (theirs.has(k) && ++hits >= need) return true;
+  }
+  return false;
 }

@@ -9,49 +9,88 @@ export interface Segment {
   boot?: string;
   /** Starts with the kernel's "Linux version" banner. */
   banner: boolean;
+  /** Lines of the segment not kept (keep.ts). */
+  notKept?: number;
+  /** Lines among them that could have started a report (past keep.ts KEEP_CAP). */
+  reportsNotKept?: number;
 }
 
 const BANNER = /^Linux version \S/;
 /** A clock that steps back by more than this starts another boot. */
 const CLOCK_BACK_NS = 1_000_000_000n;
 
-export function isBanner(m: KernelMessage): boolean {
+/** What the cutting rule reads of a line (a KernelMessage, or a line not yet one: keep.ts LazyLine). */
+export interface CutLine {
+  readonly text: string;
+  readonly tsNs?: bigint | undefined;
+  readonly boot?: string | undefined;
+  readonly source: { readonly path: string; readonly id?: string | undefined };
+}
+
+export function isBanner(m: CutLine): boolean {
   return m.text.startsWith('Linux version ') && BANNER.test(m.text) && (m.tsNs === undefined || m.tsNs < 1_000_000_000n);
 }
 
 /** A record's identity: its id (one for all parts of a split dump), else its file. */
-function recordKey(m: KernelMessage): string {
+function recordKey(m: CutLine): string {
   return m.source.id ?? m.source.path;
 }
 
-/** Cut one input's messages (in the order the backend gave them) into segments. */
-export function cutSegments(input: number, messages: readonly KernelMessage[]): Segment[] {
-  const out: Segment[] = [];
-  let cur: Segment | undefined;
-  let lastTs: bigint | undefined;
-  let lastRecord = '';
-  for (const m of messages) {
+/** What a message is to the segment before it (see SegmentCutter.next). */
+export const Cut = { Same: 0, New: 1, BannerOfSame: 2 } as const;
+export type Cut = (typeof Cut)[keyof typeof Cut];
+
+/** The cutting rule, one message at a time: whether a message starts another segment. */
+export class SegmentCutter {
+  private started = false;
+  private lastTs: bigint | undefined;
+  private lastRecord = '';
+  private boot: string | undefined;
+
+  next(m: CutLine): Cut {
     const record = recordKey(m);
     const banner = isBanner(m);
+    const lastTs = this.lastTs;
+    let cut: Cut = Cut.Same;
     // Firmware chatter before the banner (no kernel time yet) is part of the boot it precedes.
-    if (cur && banner && (lastTs === undefined || lastTs === 0n) && record === lastRecord) cur.banner = true;
+    if (this.started && banner && (lastTs === undefined || lastTs === 0n) && record === this.lastRecord) cut = Cut.BannerOfSame;
     const newBoot =
-      !cur ||
-      record !== lastRecord ||
-      (m.boot !== undefined && m.boot !== cur.boot) ||
+      !this.started ||
+      record !== this.lastRecord ||
+      (m.boot !== undefined && m.boot !== this.boot) ||
       // arm64 prints "Booting Linux on physical CPU" at 0.000000 before the banner: the clock
       // must have moved for a banner to start another boot.
       (banner && lastTs !== undefined && lastTs > 0n) ||
       (m.tsNs !== undefined && lastTs !== undefined && m.tsNs + CLOCK_BACK_NS < lastTs);
     if (newBoot) {
-      cur = { input, messages: [], banner };
-      if (m.boot !== undefined) cur.boot = m.boot;
-      out.push(cur);
-      lastTs = undefined;
+      cut = Cut.New;
+      this.started = true;
+      this.boot = m.boot;
+      this.lastTs = undefined;
     }
+    if (m.tsNs !== undefined) this.lastTs = m.tsNs;
+    this.lastRecord = record;
+    return cut;
+  }
+}
+
+/** A new segment for `m`, the message that starts it. */
+export function newSegment(input: number, m: CutLine): Segment {
+  const s: Segment = { input, messages: [], banner: isBanner(m) };
+  if (m.boot !== undefined) s.boot = m.boot;
+  return s;
+}
+
+/** Cut one input's messages (in the order the backend gave them) into segments. */
+export function cutSegments(input: number, messages: readonly KernelMessage[]): Segment[] {
+  const out: Segment[] = [];
+  const cutter = new SegmentCutter();
+  let cur: Segment | undefined;
+  for (const m of messages) {
+    const c = cutter.next(m);
+    if (c === Cut.New) out.push((cur = newSegment(input, m)));
+    else if (c === Cut.BannerOfSame) cur!.banner = true;
     cur!.messages.push(m);
-    if (m.tsNs !== undefined) lastTs = m.tsNs;
-    lastRecord = record;
   }
   return out;
 }

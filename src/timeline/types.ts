@@ -16,6 +16,8 @@ export interface Boot {
   release?: string;
   /** kernel time -> wall clock, when any record anchors it; `why` says which record. */
   clock?: { tsNs: bigint; wall: Date; why: string };
+  /** Log lines read but not kept: routine lines of a long log far from any report (keep.ts). */
+  notKept?: number;
   /** Why no wall-clock mapping could be made, when none could. */
   noClock?: string;
 }

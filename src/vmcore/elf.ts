@@ -6,19 +6,16 @@ import { PagedMemory, type PageStore } from './memory.js';
 import { parseNotes, type NoteFacts } from './notes.js';
 import { dv, type ByteSource } from './source.js';
 import { PageUnavailable, type VirtMemory } from './types.js';
-import { SegmentIndex } from './segindex.js';
+import { readProgramHeaders, type Loads } from './phdrs.js';
+import { range, SegmentIndex, type Extents } from './segindex.js';
 
-const PT_LOAD = 1;
-const PT_NOTE = 4;
 const MAX_PHDRS = 1 << 20; // a count of this many headers is 56 MiB: more is damage
 const PN_XNUM = 0xffff;
 const MAX_NOTE_BYTES = 16 << 20;
 const MACHINES: Record<number, string> = { 62: 'x86_64', 183: 'arm64', 3: 'i386', 40: 'arm' };
 
-export interface Segment { vaddr: bigint; paddr: bigint; offset: number; filesz: bigint; memsz: bigint }
-
 export interface ElfCore {
-  is64: boolean; arch: string; segments: Segment[]; notes: NoteFacts;
+  is64: boolean; arch: string; loads: Loads; notes: NoteFacts;
   phys: PagedMemory; virt?: VirtMemory;
 }
 
@@ -42,31 +39,24 @@ export async function readElfCore(src: ByteSource, problems: Problem[], avoid: b
   if (phentsize < (is64 ? 56 : 32)) throw new FormatError(src.path, is64 ? 54 : 42, `e_phentsize ${phentsize} too small`);
   const ph = await src.read(phoff, phnum * phentsize);
   if (ph.length < phnum * phentsize) throw new FormatError(src.path, phoff, 'program headers past the end of the file');
-  const pv = dv(ph);
-  const segments: Segment[] = [];
+  const { loads, notes: noteHeaders } = readProgramHeaders(ph, phnum, phentsize, is64, le);
   const noteParts: Uint8Array[] = [];
   let noteBytes = 0;
-  for (let i = 0; i < phnum; i++) {
-    const o = i * phentsize;
-    const type = pv.getUint32(o, le);
-    const s: Segment = is64
-      ? { offset: Number(pv.getBigUint64(o + 8, le)), vaddr: pv.getBigUint64(o + 16, le), paddr: pv.getBigUint64(o + 24, le), filesz: pv.getBigUint64(o + 32, le), memsz: pv.getBigUint64(o + 40, le) }
-      : { offset: pv.getUint32(o + 4, le), vaddr: BigInt(pv.getUint32(o + 8, le)), paddr: BigInt(pv.getUint32(o + 12, le)), filesz: BigInt(pv.getUint32(o + 16, le)), memsz: BigInt(pv.getUint32(o + 20, le)) };
-    if (type === PT_LOAD) segments.push(s);
-    else if (type === PT_NOTE) {
-      const n = Number(s.filesz);
-      if (noteBytes + n > MAX_NOTE_BYTES) { problems.push({ path: src.path, offset: phoff + o, message: `PT_NOTE of ${n} bytes over the ${MAX_NOTE_BYTES} limit; skipped` }); continue; }
-      const b = await src.read(s.offset, n);
-      if (b.length < n) problems.push({ path: src.path, offset: s.offset, message: 'PT_NOTE past the end of the file' });
-      noteParts.push(b);
-      noteBytes += b.length;
-    }
+  for (const { index, offset, size: n } of noteHeaders) {
+    if (noteBytes + n > MAX_NOTE_BYTES) { problems.push({ path: src.path, offset: phoff + index * phentsize, message: `PT_NOTE of ${n} bytes over the ${MAX_NOTE_BYTES} limit; skipped` }); continue; }
+    const b = await src.read(offset, n);
+    if (b.length < n) problems.push({ path: src.path, offset, message: 'PT_NOTE past the end of the file' });
+    noteParts.push(b);
+    noteBytes += b.length;
   }
   const notes = parseNotes(Buffer.concat(noteParts), arch, le);
   const pageSize = pageSizeHint ?? 4096;
-  const byPaddr = new SegmentIndex(segments, (s) => ({ start: s.paddr, end: s.paddr + s.memsz }));
+  const byPaddr = new SegmentIndex(loads.phys, range(loads.count));
+  const big = (h: Uint32Array, l: Uint32Array, i: number) => (BigInt(h[i]!) << 32n) | BigInt(l[i]!);
+  const start = (x: Extents, i: number) => big(x.startHi, x.startLo, i);
+  const end = (x: Extents, i: number) => big(x.endHi, x.endLo, i);
   const store: PageStore = {
-    has: (pfn) => byPaddr.find(pfn * BigInt(pageSize)) !== undefined,
+    has: (pfn) => byPaddr.find(pfn * BigInt(pageSize)) >= 0,
     page: async (pfn) => {
       const pa = pfn * BigInt(pageSize);
       const out = new Uint8Array(pageSize);
@@ -74,18 +64,19 @@ export async function readElfCore(src: ByteSource, problems: Problem[], avoid: b
       let any = false;
       for (let d = 0; d < pageSize;) {
         const s = byPaddr.find(pa + BigInt(d));
-        if (!s) {
+        if (s < 0) {
           // Skip to the next segment's start, or past the page: never byte by byte.
           const next = byPaddr.nextStart(pa + BigInt(d));
           d = next === undefined || next >= pa + BigInt(pageSize) ? pageSize : Number(next - pa);
           continue;
         }
         any = true;
-        const rel = pa + BigInt(d) - s.paddr;
-        const n = Number(BigInt(Math.min(pageSize - d, Number(s.memsz - rel))));
-        if (rel < s.filesz) {
-          const fn = Math.min(n, Number(s.filesz - rel));
-          const b = await src.read(s.offset + Number(rel), fn);
+        const rel = pa + BigInt(d) - start(loads.phys, s);
+        const n = Math.min(pageSize - d, Number(end(loads.phys, s) - pa - BigInt(d)));
+        const filesz = big(loads.fileszHi, loads.fileszLo, s);
+        if (rel < filesz) {
+          const fn = Math.min(n, Number(filesz - rel));
+          const b = await src.read(loads.offset[s]! + Number(rel), fn);
           if (b.length < fn) throw new PageUnavailable(pa, 'excluded', 'segment data past the end of the file');
           out.set(b, d);
         }
@@ -96,17 +87,24 @@ export async function readElfCore(src: ByteSource, problems: Problem[], avoid: b
     },
   };
   const phys = new PagedMemory(pageSize, store, src, problems, avoid);
-  const mapped = new SegmentIndex(segments.filter((s) => s.vaddr !== 0n && s.vaddr !== s.paddr), (s) => ({ start: s.vaddr, end: s.vaddr + s.memsz }));
+  // kexec's segments carry the kernel's virtual addresses; QEMU's (without paging) only 0 or paddr.
+  const vx = loads.virt;
+  const px = loads.phys;
+  const kernelMapped = new Uint32Array(loads.count);
+  let nk = 0;
+  for (let i = 0; i < loads.count; i++) if ((vx.startHi[i] || vx.startLo[i]) && (vx.startHi[i] !== px.startHi[i] || vx.startLo[i] !== px.startLo[i])) kernelMapped[nk++] = i;
+  const mapped = new SegmentIndex(vx, kernelMapped.subarray(0, nk));
   const virt: VirtMemory | undefined = mapped.size ? {
-    toPhys: (va) => { const s = mapped.find(va); return s ? s.paddr + (va - s.vaddr) : undefined; },
+    toPhys: (va) => { const s = mapped.find(va); return s < 0 ? undefined : start(px, s) + (va - start(vx, s)); },
     read: async (va, len) => {
       const s = mapped.find(va);
-      if (!s || va + BigInt(len) > s.vaddr + s.memsz) throw new PageUnavailable(va, 'excluded', 'no PT_LOAD maps this virtual address');
-      return phys.read(s.paddr + (va - s.vaddr), len);
+      if (s < 0 || va + BigInt(len) > end(vx, s)) throw new PageUnavailable(va, 'excluded', 'no PT_LOAD maps this virtual address');
+      return phys.read(start(px, s) + (va - start(vx, s)), len);
     },
   } : undefined;
-  return { is64, arch, segments, notes, phys, virt };
+  return { is64, arch, loads, notes, phys, virt };
 }
+
 
 /**
  * e_phnum, or with PN_XNUM (0xffff: more segments than 16 bits count, as the kernel writes

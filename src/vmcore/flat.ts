@@ -8,6 +8,8 @@
 import type { Problem } from '../model/index.js';
 import { FormatError } from '../util/errors.js';
 import { cstr, type ByteSource } from './source.js';
+import { range } from './segindex.js';
+import { sortByKey } from './sortkeys.js';
 
 export const FLAT_HEADER_SIZE = 4096;
 const MAX_RECORDS = 1 << 26;
@@ -23,15 +25,27 @@ export function isFlattened(head: Uint8Array): boolean {
 const RESYNC_MAX = 64 << 20;
 const RESYNC_CHUNK = 1 << 20;
 
-/** A record header at `at` of `b` that could be one: an offset and a size in range, its data within the file. */
-function soundHeader(b: Uint8Array, at: number, filePos: number, fileSize: number): number | undefined {
+/**
+ * The record header at `at` of `b`: the end marker, or its offset and size, read as two
+ * 32-bit halves each (no BigInt per record: QEMU's streams have thousands).
+ */
+function recordHeader(b: Uint8Array, at: number): 'end' | { off: number; n: number } | undefined {
   if (at + 16 > b.length) return undefined;
   const v = new DataView(b.buffer, b.byteOffset + at, 16);
-  const off = v.getBigInt64(0, false);
-  const n = v.getBigInt64(8, false);
-  if (off === -1n) return 0;
-  if (off < 0n || n <= 0n || n > BigInt(MAX_CHUNK) || off + n > BigInt(Number.MAX_SAFE_INTEGER) || filePos + 16 + Number(n) > fileSize) return undefined;
-  return 16 + Number(n);
+  const oh = v.getInt32(0, false), ol = v.getUint32(4, false), nh = v.getInt32(8, false), nl = v.getUint32(12, false);
+  if (oh === -1 && ol === 0xffffffff) return 'end';
+  return { off: oh * 2 ** 32 + ol, n: nh * 2 ** 32 + nl };
+}
+
+/** Whether a header's offset and size are in range, its data within the file. */
+const sound = (h: { off: number; n: number }, filePos: number, fileSize: number, least: number): boolean =>
+  h.off >= 0 && h.n >= least && h.n <= MAX_CHUNK && h.off + h.n <= Number.MAX_SAFE_INTEGER && filePos + 16 + h.n <= fileSize;
+
+/** A record header at `at` of `b` that could be one: its length with its data, 0 at the end marker. */
+function soundHeader(b: Uint8Array, at: number, filePos: number, fileSize: number): number | undefined {
+  const h = recordHeader(b, at);
+  if (h === 'end') return 0;
+  return h && sound(h, filePos, fileSize, 1) ? 16 + h.n : undefined;
 }
 
 /** Headers a candidate must chain through (or reach the end marker or the file's end) to
@@ -64,12 +78,17 @@ async function resync(inner: ByteSource, from: number): Promise<number | undefin
 }
 
 export class FlatSource implements ByteSource {
-  private maxLen = 0;
-  private order: number[] = [];
+  private readonly order: Uint32Array;
+  /** reach[k]: the furthest end of the records order[0..k] (a read walks back only while one could reach it). */
+  private readonly reach: Float64Array;
   private constructor(private readonly inner: ByteSource, private readonly dest: Float64Array, private readonly src: Float64Array,
     private readonly len: Float64Array, readonly size: number) {
-    this.order = Array.from({ length: dest.length }, (_, i) => i).sort((a, b) => dest[a]! - dest[b]! || a - b);
-    for (const l of len) this.maxLen = Math.max(this.maxLen, l);
+    // By destination, equal ones in stream order (sortkeys.ts: a native sort, not a comparator per pair).
+    const hi = new Uint32Array(dest.length), lo = new Uint32Array(dest.length);
+    dest.forEach((d, i) => { hi[i] = Math.floor(d / 2 ** 32); lo[i] = d % 2 ** 32; });
+    this.order = sortByKey(range(dest.length), hi, lo);
+    this.reach = new Float64Array(dest.length);
+    for (let k = 0, m = 0; k < dest.length; k++) { const i = this.order[k]!; m = Math.max(m, dest[i]! + len[i]!); this.reach[k] = m; }
   }
   get path(): string { return this.inner.path; }
   get bytesRead(): number { return this.inner.bytesRead; }
@@ -96,11 +115,10 @@ export class FlatSource implements ByteSource {
         winPos = pos;
       }
       if (pos + 16 > winPos + win.length) { problems.push({ path: inner.path, offset: pos, message: 'flattened stream ends without its end marker' }); break; }
-      const v = new DataView(win.buffer, win.byteOffset + pos - winPos, 16);
-      const off = v.getBigInt64(0, false);
-      const n = v.getBigInt64(8, false);
-      if (off === -1n) break;
-      if (off < 0n || n < 0n || n > BigInt(MAX_CHUNK) || off + n > BigInt(Number.MAX_SAFE_INTEGER) || pos + 16 + Number(n) > inner.size) {
+      const h = recordHeader(win, pos - winPos)!;
+      if (h === 'end') break;
+      const { off, n } = h;
+      if (!sound(h, pos, inner.size, 0)) {
         // Damage stays local: find the next record whose header, and the one after it, are
         // sound, and go on from there (the records after the damage still hold the log).
         const next = await resync(inner, pos + 1);
@@ -111,10 +129,10 @@ export class FlatSource implements ByteSource {
         win = new Uint8Array(0);
         continue;
       }
-      dest.push(Number(off)); src.push(pos + 16); len.push(Number(n));
-      size = Math.max(size, Number(off + n));
-      pos += 16 + Number(n);
-      lastLen = Number(n);
+      dest.push(off); src.push(pos + 16); len.push(n);
+      size = Math.max(size, off + n);
+      pos += 16 + n;
+      lastLen = n;
     }
     return new FlatSource(inner, Float64Array.from(dest), Float64Array.from(src), Float64Array.from(len), size);
   }
@@ -127,9 +145,8 @@ export class FlatSource implements ByteSource {
     let lo = 0, hi = this.order.length;
     while (lo < hi) { const m = (lo + hi) >> 1; if (this.dest[this.order[m]!]! < end) lo = m + 1; else hi = m; }
     const hits: number[] = [];
-    for (let k = lo - 1; k >= 0; k--) {
+    for (let k = lo - 1; k >= 0 && this.reach[k]! > pos; k--) {
       const i = this.order[k]!;
-      if (this.dest[i]! + this.maxLen <= pos) break;
       if (this.dest[i]! + this.len[i]! > pos) hits.push(i);
     }
     hits.sort((a, b) => a - b); // later records overwrite earlier ones, as in the real file

@@ -8,7 +8,9 @@ import { isKdump, readKdump } from './kdump.js';
 import { dateAt } from '../util/time.js';
 import { parseVmcoreinfo, type NoteFacts } from './notes.js';
 import { FileSource, type ByteSource } from './source.js';
-import { isGzip, spill, spillGunzip, type Spilled } from './spill.js';
+import { spill, type Spilled } from './spill.js';
+import { GzipSource } from './gzindex.js';
+import { isGzip } from './gzmember.js';
 import type { DumpFormat, DumpInfo, OpenDump, OpenDumpOptions, PhysMemory } from './types.js';
 
 export type { OpenDump } from './types.js';
@@ -22,49 +24,45 @@ export function sniff(head: Uint8Array): 'elf' | 'kdump' | 'flattened' | 'gzip' 
   return undefined;
 }
 
-/** Open a dump ('-' reads stdin into a sparse temp file first). */
+/**
+ * Open a dump. '-' reads stdin into a sparse temporary file first (a dump is read by
+ * position); a gzip'd dump is read through an index of restart points, never inflated to disk.
+ */
 export async function openDump(path: string, opts: OpenDumpOptions = {}): Promise<OpenDump> {
   let spilled: Spilled | undefined;
   let real = path;
   if (path === '-') { spilled = await spill(process.stdin, 'stdin'); real = spilled.path; }
-  let f = await InputFile.open(real);
+  let src: (ByteSource & { closeSync(): void }) | undefined;
+  // Pages are read where the log lives, not front to back: the printk reader counts the work.
+  const f = await InputFile.open(real, { measured: false }).catch(async (err: unknown) => { await spilled?.dispose(); throw err; });
   try {
+    const problems: Problem[] = [];
     let head = await f.read(0, 64);
     if (isGzip(head)) {
-      await f.close();
-      spilled = await spillGunzip(real, (inner) => {
-        const k = sniff(inner);
-        if (k === undefined || k === 'gzip') throw new FormatError(path, 0, 'the gzip stream holds no dump (no ELF core, kdump or flattened signature in its first bytes); nothing inflated to disk');
-      });
-      f = await InputFile.open(spilled.path);
-      head = await f.read(0, 64);
-    }
-    const src = new FileSource(f);
-    let info;
-    try {
-      info = await openInner(path, src, head, opts);
-    } catch (err) {
-      src.closeSync();
-      throw err;
-    }
+      const gz = new GzipSource(real, f.size, problems, path);
+      src = gz;
+      head = gz.readSync(0, 64);
+      const k = sniff(head);
+      if (k === undefined || k === 'gzip') throw new FormatError(path, 0, 'the gzip stream holds no dump (no ELF core, kdump or flattened signature in its first bytes); nothing inflated to disk');
+    } else src = new FileSource(f);
+    const info = await openInner(path, src, head, opts, problems);
     if (spilled) info.spilledBytes = spilled.size;
-    const file = f;
-    const tmp = spilled;
-    return { ...info, close: async () => { src.closeSync(); await file.close(); await tmp?.dispose(); } };
+    const s = src;
+    return { ...info, close: async () => { s.closeSync(); await f.close(); await spilled?.dispose(); } };
   } catch (err) {
+    src?.closeSync();
     await f.close().catch(() => undefined);
     await spilled?.dispose();
     throw err;
   }
 }
 
-async function openInner(path: string, file: FileSource, head: Uint8Array, opts: OpenDumpOptions): Promise<DumpInfo> {
-  const problems: Problem[] = [];
+async function openInner(path: string, file: ByteSource, head: Uint8Array, opts: OpenDumpOptions, problems: Problem[]): Promise<DumpInfo> {
   const avoid = opts.avoid ?? [];
   const kind = sniff(head);
   if (kind === 'elf') {
     const e = await readElfCore(file, problems, avoid);
-    const format: DumpFormat = e.segments.length === 0 ? 'slim' : e.is64 ? 'elf64' : 'elf32';
+    const format: DumpFormat = e.loads.count === 0 ? 'slim' : e.is64 ? 'elf64' : 'elf32';
     return finish(path, format, e.arch, e.notes, e.phys, problems, e.virt);
   }
   let src: ByteSource = file;

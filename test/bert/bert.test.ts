@@ -39,17 +39,19 @@ describe('bert', () => {
     expect((await collect(file('multi', region))).records.map((r) => r.kind)).toEqual(['mce', 'memerr']);
   });
 
-  it('a section longer than its block is a problem with its offset; earlier sections stay', async () => {
+  it('a section longer than its block is a problem at its length field; earlier sections stay, and its bytes are read', async () => {
     const { records, problems } = await collect(file('long', estatusBlock({ sections: [MEM, { ...MCE, length: 4096 }] })));
-    expect(records.map((r) => r.kind)).toEqual(['memerr']);
-    expect(problems).toEqual([expect.objectContaining({ offset: 20 + 64 + MEM.data.length + 64, message: expect.stringMatching(/runs past/) })]);
+    expect(records.map((r) => r.kind)).toEqual(['memerr', 'mce']);
+    expect(problems).toEqual([expect.objectContaining({ offset: 20 + 64 + MEM.data.length + 24, message: expect.stringMatching(/error_data_length 4096 runs past/) })]);
   });
 
-  it('a data_length past the region end is a problem', async () => {
+  it('a data_length past the region end is a problem at that field', async () => {
     const block = estatusBlock({ sections: [MEM] });
     const { records, problems } = await collect(file('trunc', block.subarray(0, block.length - 8)));
+    expect(problems[0]).toMatchObject({ offset: 12, message: expect.stringMatching(/data_length \d+ runs past the region's end/) });
+    // The memory section is cut to 72 bytes, short of even the old 73-byte layout.
     expect(records).toEqual([]);
-    expect(problems[0]).toMatchObject({ offset: 0 });
+    expect(problems[problems.length - 1]!.message).toMatch(/cper_sec_mem_err/);
   });
 
   it('a zero-length MCE section is a problem, not a record', async () => {
@@ -58,8 +60,9 @@ describe('bert', () => {
     expect(problems[0]!.message).toMatch(/struct mce/);
   });
 
-  it('probes BERT regions only', async () => {
+  it('probes BERT regions only, whatever their lengths say', async () => {
     expect(bert.probe(await makeProbe(file('BERT2', estatusBlock({ sections: [MCE] }))))).toBeGreaterThan(0.5);
+    expect(bert.probe(await makeProbe(file('BERT-long', estatusBlock({ sections: [{ ...MCE, length: 1 << 20 }] }))))).toBeGreaterThan(0.5);
     expect(bert.probe(await makeProbe(fixture('erst', 'erst-mce-memory', 'serial-console.log')))).toBe(0);
     expect(bert.probe(await makeProbe(fixture('erst', 'erst-mce-memory', 'erst-backing.bin')))).toBe(0);
     expect(bert.probe(await makeProbe(fixture('erst', 'erst-mce-memory', 'pstore', 'mce-erst-7711071329893482497')))).toBe(0);

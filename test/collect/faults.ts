@@ -35,13 +35,15 @@ export function readOnly(root: string): FsOps {
   };
 }
 
-/** readdir of `dir` also lists `extra` names (which a real filesystem could not hold). */
+/** readdir of `dir` also lists `extra` names (which a real filesystem could not hold), as regular files. */
 export function extraNames(dir: string, extra: string[]): FsOps {
   return {
     ...fs,
-    readdirSync: ((p: fs.PathLike, o?: unknown) => {
-      const names = (fs.readdirSync as (p: fs.PathLike, o?: unknown) => string[])(p, o);
-      return String(p) === dir ? [...names, ...extra] : names;
+    readdirSync: ((p: fs.PathLike, o?: { withFileTypes?: boolean }) => {
+      const names = (fs.readdirSync as (p: fs.PathLike, o?: unknown) => unknown[])(p, o);
+      if (String(p) !== dir) return names;
+      const more = o?.withFileTypes ? extra.map((name) => ({ name, isFile: () => true, isSymbolicLink: () => false, isDirectory: () => false })) : extra;
+      return [...names, ...more];
     }) as FsOps['readdirSync'],
   };
 }

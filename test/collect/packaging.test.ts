@@ -31,9 +31,9 @@ describe('packaging/crashlog-collect.service', () => {
   const unit = parseUnit(readFileSync(join(REPO, 'packaging', 'crashlog-collect.service'), 'utf8'));
   const words = (section: string, key: string) => (unit.get(section)?.get(key) ?? []).flatMap((v) => v.split(/\s+/));
 
-  it('runs when pstore is not empty (or BERT is there), at early boot, like systemd-pstore', () => {
-    expect(words('Unit', 'ConditionDirectoryNotEmpty').map((p) => p.replace(/^\|/, ''))).toEqual([DEFAULT_SOURCES.pstore]);
-    expect(words('Unit', 'ConditionPathExists').map((p) => p.replace(/^\|/, ''))).toEqual([DEFAULT_SOURCES.bert]);
+  it('runs at every early boot, like systemd-pstore but records or not (the clean-shutdown mark)', () => {
+    expect(words('Unit', 'ConditionDirectoryNotEmpty')).toEqual([]);
+    expect(words('Unit', 'ConditionPathExists')).toEqual([]);
     expect(words('Unit', 'ConditionVirtualization')).toEqual(['!container']);
     expect(words('Unit', 'DefaultDependencies')).toEqual(['no']);
     for (const m of ['efi_pstore', 'mtdpstore', 'chromeos_pstore', 'ramoops', 'pstore_zone', 'pstore_blk']) {
@@ -51,6 +51,11 @@ describe('packaging/crashlog-collect.service', () => {
     expect(words('Service', 'Type')).toEqual(['oneshot']);
     expect(words('Service', 'ExecStart').slice(1)).toEqual(['collect']);
     expect(words('Service', 'ExecStart')[0]).toMatch(/\/crashlog$/);
+    // Stopped at shutdown (Conflicts=shutdown.target), it marks the boot clean.
+    expect(words('Service', 'RemainAfterExit')).toEqual(['yes']);
+    expect(words('Service', 'ExecStop')).toEqual([words('Service', 'ExecStart')[0], 'collect', '--clean-shutdown']);
+    // With --unlink it removes records from pstore and efivarfs, read-only to it otherwise.
+    expect(words('Service', 'ReadWritePaths')).toEqual([`-${DEFAULT_SOURCES.pstore}`, `-${DEFAULT_SOURCES.efivars}`]);
     expect(`/var/lib/${words('Service', 'StateDirectory')[0]}`).toBe(DEFAULT_ARCHIVE);
     expect(words('Unit', 'RequiresMountsFor')).toEqual([DEFAULT_ARCHIVE]);
     expect(words('Service', 'StateDirectoryMode')).toEqual(['0700']);

@@ -42,10 +42,9 @@ describe('a large rasdaemon database', () => {
     buildRasdaemonDb(db, Array.from({ length: 50 }, (_, i) => ({ bank: 8, cpu: 0, status: CE, addr: 0x12345000n, misc: 0x8cn, walltime: T0 + i })));
     const a = await analyze([db]);
     expect(a.records).toMatchObject([{ kind: 'mce', bank: 8, count: 50, time: new Date(T0 * 1000), lastTime: new Date((T0 + 49) * 1000), source: { id: 'mce_record#1' } }]);
-    expect((a.records[0] as { note: string }).note).toBe(`rasdaemon: 50 corrected errors with these registers on this CPU (rows from mce_record#1, ${new Date(T0 * 1000).toISOString()} to ${new Date((T0 + 49) * 1000).toISOString()})`);
   });
 
-  it('a row without a status is a problem naming it; the rows around it still read, grouped or not', async () => {
+  it('a row without a status is a problem naming it; the rows around it still read, grouped or not, in the order of their (first) rows', async () => {
     const db = join(work, 'holes.db');
     buildRasdaemonDb(db, [
       { bank: 8, status: CE, addr: 0x12345000n, misc: 0x8cn, walltime: T0 },
@@ -58,7 +57,7 @@ describe('a large rasdaemon database', () => {
     d.close();
     const a = await analyze([db]);
     expect(a.inputs[0]!.problems).toEqual([{ path: db, message: 'mce_record row 2: no bank or status' }]);
-    expect(a.records.map((r) => [r.kind === 'mce' ? r.source.id : '', (r as { count?: number }).count])).toEqual([['mce_record#4', undefined], ['mce_record#1', 2]]);
+    expect(a.records.map((r) => [r.kind === 'mce' ? r.source.id : '', (r as { count?: number }).count])).toEqual([['mce_record#1', 2], ['mce_record#4', undefined]]);
   });
 
   it('with the console log of the same boot: the logged errors are the rows, not more', async () => {

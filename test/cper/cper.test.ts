@@ -58,24 +58,38 @@ describe('CPER records', () => {
     expect(problems).toEqual([]);
   });
 
-  it('a record_length past the end is a problem at its offset; the next record still reads', () => {
+  it('a record_length past the end is a problem at that field; the record is read up to the next one, and the next one too', () => {
     const lying = cperRecord({ recordId: 1n, recordLength: 1 << 30, sections: [memSection] });
     const good = cperRecord({ recordId: 2n, sections: [memSection] });
     const { recs, problems } = scan(Buffer.concat([lying, good]));
-    expect(recs.map((r) => r.recordId)).toEqual([2n]);
-    expect(problems).toEqual([expect.objectContaining({ path: 'x.bin', offset: 0, message: expect.stringContaining('record_length') })]);
+    expect(problems).toEqual([]);
+    expect(recs.map((r) => r.recordId)).toEqual([1n, 2n]);
+    expect(recs[0]!.problems).toEqual([{ offset: 20, message: expect.stringContaining(`record_length ${1 << 30} runs past the record at 0x${lying.length.toString(16)}`) }]);
+    expect(recs[0]!.sections[0]!.bytes?.length).toBe(memSection.data.length);
   });
 
-  it('a section pointing past the record is reported; the record\'s other sections stay', () => {
-    const rec = parseCperRecord(cperRecord({ sections: [{ ...memSection, length: 5000 }, memSection] }), 0, 'x');
-    expect(rec.sections[0]!.problem).toMatch(/outside the record/);
+  it('a section running past the record is cut at its end and reported at its length field; the record\'s other sections stay', () => {
+    const bytes = cperRecord({ sections: [{ ...memSection, length: 5000 }, memSection] });
+    const rec = parseCperRecord(bytes, 0, 'x');
+    expect(rec.sections[0]).toMatchObject({ problem: expect.stringMatching(/section_length 5000 runs past the record's end/), problemOffset: 128 + 4 });
+    expect(rec.sections[0]!.bytes?.length).toBe(bytes.length - rec.sections[0]!.offset);
     expect(rec.sections[1]!.bytes?.length).toBe(memSection.data.length);
+    expect(rec.sections[1]!.problem).toBeUndefined();
   });
 
-  it('truncated records and section counts beyond the record are problems, not crashes', () => {
+  it('a section starting outside the record is reported at its offset field, with no bytes', () => {
+    const rec = parseCperRecord(cperRecord({ sections: [{ ...memSection, offset: 1 << 20 }, memSection] }), 0, 'x');
+    expect(rec.sections[0]).toMatchObject({ problem: expect.stringMatching(/section_offset 1048576 lies outside/), problemOffset: 128 });
+    expect(rec.sections[0]!.bytes).toBeUndefined();
+  });
+
+  it('truncated records and section counts beyond the record are problems, not crashes; what fits is read', () => {
     const full = cperRecord({ sections: [memSection] });
-    expect(scan(full.subarray(0, full.length - 10)).problems).toHaveLength(1);
-    expect(scan(cperRecord({ sectionCount: 200, sections: [memSection] })).problems[0]!.message).toMatch(/section descriptors/);
+    const cut = scan(full.subarray(0, full.length - 10)).recs[0]!;
+    expect(cut.problems).toEqual([expect.objectContaining({ offset: 20 })]);
+    expect(cut.sections[0]!.bytes?.length).toBe(memSection.data.length - 10);
+    const counted = scan(cperRecord({ sectionCount: 200, sections: [memSection] })).recs[0]!;
+    expect(counted.problems.map((p) => p.message)).toEqual([expect.stringMatching(/record_length/), expect.stringMatching(/section descriptors need/)]);
   });
 
   it('zero-length sections are kept empty, and an empty MCE section is a problem downstream', () => {

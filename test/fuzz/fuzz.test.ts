@@ -13,7 +13,7 @@ import { makeProbe } from '../../src/input/probe.js';
 import { FormatError } from '../../src/util/errors.js';
 import { FIXTURES } from '../corpus.js';
 import { applyMutation, mutationArb } from '../../scripts/fuzz/mutate.js';
-import { sizeOf, walk } from '../../scripts/fuzz/campaign.js';
+import { sizeOf, walk } from '../../scripts/fuzz/seeds.js';
 import { builtSeeds } from './seeds.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);

@@ -10,6 +10,7 @@ import { ReadOnlySqlite } from '../../backends/rasdaemon/sqlite.js';
 import { readRasdaemon } from '../../backends/rasdaemon/read.js';
 import { buildRasdaemonDb } from '../builders/rasdaemon.js';
 import type { Problem } from '../../src/model/index.js';
+import { readAll } from '../../src/backend.js';
 
 const work = mkdtempSync(join(tmpdir(), 'crashlog-sqlite-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -18,8 +19,7 @@ const FATAL = 0xbe0000000001009fn;
 
 async function read(path: string) {
   const problems: Problem[] = [];
-  const records = [];
-  for await (const r of readRasdaemon(path, { options: {}, problem: (p) => problems.push(p) })) records.push(r);
+  const records = await readAll(readRasdaemon(path, { options: {}, problem: (p) => problems.push(p) }));
   return { records, problems };
 }
 

@@ -1,11 +1,10 @@
-// `crashlog dmesg` as a user runs it: a pipe on stdin, --stats, --json, --caller, --avoid,
-// and when the progress bar shows. Real dumps first; a synthetic ELF (test/builders) where
-// the real ones cannot show a case.
+// `crashlog dmesg` as a user runs it: a pipe on stdin, --stats, --json, --caller, --avoid
+// (its progress bar: test/cli/progress.test.ts). Real dumps first; a synthetic ELF
+// (test/builders) where the real ones cannot show a case.
 import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROGRESS_MIN_BYTES, wantProgress } from '../../src/commands/dmesg.js';
 import { corpus, fixture } from '../corpus.js';
 import { runCli } from '../helpers/run.js';
 import { MapMemory, mapX86 } from '../builders/pagetables.js';
@@ -125,14 +124,4 @@ describe('slim dumps', () => {
     expect(r.stderr).toMatch(/why memory was left out: PANIC_MCE/);
     expect(r.stdout.trimEnd().split('\n')).toHaveLength(20);
   });
-});
-
-describe('the progress bar', () => {
-  it.each([
-    [true, PROGRESS_MIN_BYTES, true],
-    [true, PROGRESS_MIN_BYTES - 1, false],
-    [false, 64 * PROGRESS_MIN_BYTES, false],
-    [undefined, 64 * PROGRESS_MIN_BYTES, false],
-    [true, undefined, false], // a pipe: no size to measure against
-  ])('stderr TTY %s, size %s -> %s', (tty, size, want) => expect(wantProgress(tty, size)).toBe(want));
 });

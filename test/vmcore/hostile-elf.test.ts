@@ -14,12 +14,12 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'crashlog-elf-'));
 describe('SegmentIndex', () => {
   it('finds the holder among overlapping segments and the next start after a gap', () => {
     const segs = [{ s: 0n, e: 100n }, { s: 10n, e: 20n }, { s: 200n, e: 300n }, { s: 200n, e: 210n }];
-    const ix = new SegmentIndex(segs, (x) => ({ start: x.s, end: x.e }));
-    expect(ix.find(50n)).toEqual({ s: 0n, e: 100n });
-    expect(ix.find(15n)).toEqual({ s: 10n, e: 20n });
-    expect(ix.find(150n)).toBeUndefined();
+    const { index: ix, find } = SegmentIndex.of(segs, (x) => ({ start: x.s, end: x.e }));
+    expect(find(50n)).toEqual({ s: 0n, e: 100n });
+    expect(find(15n)).toEqual({ s: 10n, e: 20n });
+    expect(find(150n)).toBeUndefined();
     expect(ix.nextStart(150n)).toBe(200n);
-    expect(ix.find(250n)).toEqual({ s: 200n, e: 300n });
+    expect(find(250n)).toEqual({ s: 200n, e: 300n });
     expect(ix.nextStart(250n)).toBeUndefined();
   });
 });

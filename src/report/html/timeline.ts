@@ -138,7 +138,7 @@ function bandSvg(b: Boot, events: readonly IncidentEvent[], cut: number, top: nu
   // Zoom looks at the seconds before the crash: the boot's last event, else the end of its log.
   const crash = marks.reduce((c, m) => (m.event !== undefined && m.t !== undefined && m.t > c ? m.t : c), -Infinity);
   out.push(`<g class="band" data-boot="${esc(b.key)}" data-start="${t0}" data-end="${t1}" data-crash="${Number.isFinite(crash) ? crash : t1}" data-t0="${t0}" data-t1="${t1}"${b.clock ? ` data-clock-t="${seconds(b.clock.tsNs)}" data-clock-wall="${b.clock.wall.getTime()}"` : ''}>`);
-  out.push(`<text class="bandhead" x="4" y="${top + 14}">boot ${esc(clip(b.key, 60))}${b.release ? ` (${esc(b.release)})` : ''}: ${b.messages.length} lines, ${esc(clock)}${cut ? `, ${cut} events not drawn` : ''}</text>`);
+  out.push(`<text class="bandhead" x="4" y="${top + 14}">boot ${esc(clip(b.key, 60))}${b.release ? ` (${esc(b.release)})` : ''}: ${b.messages.length} lines${b.notKept ? ` (${b.notKept} routine lines not kept)` : ''}, ${esc(clock)}${cut ? `, ${cut} events not drawn` : ''}</text>`);
   for (const lane of lanes) {
     const ly = laneY(lane);
     out.push(`<text class="lane" x="4" y="${ly + 4}">${esc(lane === 'text' ? 'text/console' : lane)}</text><line class="laneline" x1="${X0}" x2="${X1}" y1="${ly}" y2="${ly}"/>`);

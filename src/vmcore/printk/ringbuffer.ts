@@ -7,6 +7,7 @@ import type { DumpInfo } from '../types.js';
 import { textFields, callerName, cString, off, size } from './fields.js';
 import type { LogItem } from './types.js';
 import { ArrayReader, LazyRegion, PrintkError, type VirtReader } from './virt.js';
+import { startWork } from '../../input/work.js';
 
 const DESC_FLAGS_SHIFT = 62n; // DESC_SV_BITS - 2
 const DESC_ID_MASK = (1n << 62n) - 1n;
@@ -63,7 +64,11 @@ export async function* readRingbuffer(dump: DumpInfo, mem: VirtReader, prbSym: b
   const descArr = new ArrayReader(mem, descs, descSize, count);
   const infoArr = new ArrayReader(mem, infos, infoSize, count);
   let lastGap: object | undefined;
+  // The work is descriptors walked, of the span (src/input/work.ts; the command's meter
+  // ends it if this generator is left early).
+  const work = startWork(`reading the log in ${dump.path}`, Number(span), 'records');
   for (let n = 0n; n < span && n < BigInt(maxRecords); n++, id = (id + 1n) & DESC_ID_MASK) {
+    if ((n & 0xffn) === 0n) work.at(Number(n));
     const slot = id % count;
     const d = await descArr.get(slot);
     const i = await infoArr.get(slot);
@@ -114,4 +119,5 @@ export async function* readRingbuffer(dump: DumpInfo, mem: VirtReader, prbSym: b
       }
     }
   }
+  work.end();
 }

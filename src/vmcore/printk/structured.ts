@@ -7,6 +7,7 @@ import { textFields, callerName, off, size } from './fields.js';
 import type { LogItem } from './types.js';
 import { LazyRegion, PrintkError, type VirtReader } from './virt.js';
 import { checkLogBufLen } from './plain.js';
+import { startWork } from '../../input/work.js';
 
 const LOG_CONT = 8;
 
@@ -32,7 +33,10 @@ export async function* readPrintkLogRecords(dump: DumpInfo, mem: VirtReader, max
   const r = new LazyRegion(mem, buf, len);
   let seq = 0n;
   let consumed = 0;
+  // The work is bytes of records walked, of those from first to next (src/input/work.ts).
+  const work = startWork(`reading the log in ${dump.path}`, nextIdx >= idx ? nextIdx - idx : len - idx + nextIdx, 'bytes');
   for (let n = 0; idx !== nextIdx && n < maxRecords; n++) {
+    if ((n & 0xff) === 0) work.at(consumed);
     // no room for a header: the kernel wrapped here (log_store keeps a header's room, so
     // this is the zero-length record's place or damage; either way go on at 0)
     const head = idx + hdr > len ? undefined : await r.get(idx, hdr);
@@ -68,4 +72,5 @@ export async function* readPrintkLogRecords(dump: DumpInfo, mem: VirtReader, max
     if (consumed > len) throw new PrintkError(`log_next_idx ${nextIdx} not reached after a whole log_buf of records`);
     if (idx >= len) idx = 0;
   }
+  work.end();
 }

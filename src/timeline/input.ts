@@ -1,0 +1,53 @@
+// One input's log lines as they are read: cut into segments (segments.ts) and each
+// segment's crash-relevant lines kept (keep.ts); a segment is handed on once the line
+// after it starts another, so a reader's stream is never held whole.
+import { Cut, newSegment, SegmentCutter, type Segment } from './segments.js';
+import { SegmentKeeper, type Pending } from './keep.js';
+
+export class InputSegments {
+  private readonly cutter = new SegmentCutter();
+  private cur: Segment | undefined;
+  private keeper: SegmentKeeper;
+  /** Lines read, kept or not. */
+  lines = 0;
+  /** Lines not kept, and how many of them could have started a report (keep.ts). */
+  notKept = 0;
+  reportsNotKept = 0;
+
+  /** `whole`: every line kept (keep.ts SegmentKeeper). */
+  constructor(
+    private readonly input: number,
+    private readonly done: (s: Segment) => void,
+    private readonly whole = false,
+  ) {
+    this.keeper = new SegmentKeeper(whole);
+  }
+
+  push(m: Pending): void {
+    this.lines++;
+    const c = this.cutter.next(m);
+    if (c === Cut.New) {
+      this.finish();
+      this.cur = newSegment(this.input, m);
+    } else if (c === Cut.BannerOfSame) this.cur!.banner = true;
+    this.keeper.push(m);
+  }
+
+  /** The last segment: call once the input is read. */
+  end(): void {
+    this.finish();
+  }
+
+  private finish(): void {
+    const s = this.cur;
+    if (!s) return;
+    s.messages = this.keeper.lines();
+    if (this.keeper.dropped) s.notKept = this.keeper.dropped;
+    if (this.keeper.reportsNotKept) s.reportsNotKept = this.keeper.reportsNotKept;
+    this.notKept += this.keeper.dropped;
+    this.reportsNotKept += this.keeper.reportsNotKept;
+    this.cur = undefined;
+    this.keeper = new SegmentKeeper(this.whole);
+    this.done(s);
+  }
+}
