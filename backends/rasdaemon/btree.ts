@@ -30,12 +30,15 @@ export class TableWalk {
   private bad = false;
   private stop = false;
 
-  /** `slotOf[s]`: the column asked for that record slot s holds, or -1. */
+  private readBytes = 0;
+
+  /** `slotOf[s]`: the column asked for that record slot s holds, or -1; `progress`: bytes read so far. */
   constructor(
     private readonly file: SqliteFile,
     private readonly row: BtreeRow,
     private readonly slotOf: Int16Array,
     private readonly problem: (offset: number, message: string) => void,
+    private readonly progress?: (bytes: number) => void,
   ) {
     this.seen = new Uint8Array((file.pageCount >> 3) + 1);
     this.overflowPage = new Uint8Array(file.pageSize);
@@ -77,6 +80,7 @@ export class TableWalk {
       while (j < pages.length && j - i < RUN_PAGES && pages[j] === pages[i]! + (j - i)) j++;
       try {
         this.file.read(pages[i]!, j - i, buf);
+        this.progress?.((this.readBytes += (j - i) * size));
       } catch (err) {
         this.problem(this.pageOffset(pages[i]!), `pages ${pages[i]}-${pages[j - 1]}: ${err instanceof FormatError ? err.detail : String(err)}`);
         i = j;
@@ -176,17 +180,23 @@ export class TableWalk {
     if (this.bad || hs < 1 || start + hs > end) return `record header of ${hs} bytes runs past its ${len}-byte payload`;
     let o = this.next, body = start + hs;
     const hend = start + hs;
+    const st = row.st, off = row.off;
     for (let s = 0; s < slotOf.length && o < hend; s++) {
-      const t = this.varint(b, o, hend);
-      if (this.bad) return 'record header is cut';
-      o = this.next;
+      // Serial types below 128 (numbers, texts of up to 57 bytes) are one byte.
+      let t = b[o]!;
+      if (t < 0x80) o++;
+      else {
+        t = this.varint(b, o, hend);
+        if (this.bad) return 'record header is cut';
+        o = this.next;
+      }
       const size = t >= 12 ? Math.floor((t - 12) / 2) : SERIAL_SIZE[t]!;
       if (size < 0) return `serial type ${t} is reserved`;
       const k = slotOf[s]!;
       if (k >= 0) {
         if (body + size > end) return `column ${s} runs past its ${len}-byte payload`;
-        row.st[k] = t;
-        row.off[k] = body;
+        st[k] = t;
+        off[k] = body;
       }
       body += size;
     }

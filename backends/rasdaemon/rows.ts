@@ -81,6 +81,9 @@ export class MceRowPlan implements TablePlan<MachineCheck, unknown> {
   private readonly wide: number;
   private readonly coarseCols: Int32Array;
   private readonly coarseWide: number;
+  /** Each key column's place in a key, by name. */
+  private readonly keyAt: Map<string, number>;
+  private readonly coarseAt: Map<string, number>;
 
   constructor(private readonly path: string, columns: ReadonlySet<string>, private readonly maxGroups: number) {
     this.optional = MCE_RECORD_OPTIONAL.filter((c) => columns.has(c));
@@ -97,6 +100,8 @@ export class MceRowPlan implements TablePlan<MachineCheck, unknown> {
     this.coarseCols = Int32Array.from([...coarseWide, 'bank', 'cpuvendor'].map(at));
     this.coarseWide = coarseWide.length;
     this.coarseWidth = 2 * coarseWide.length + 2 + 2;
+    this.keyAt = new Map([...wide, ...narrow].map((c, i) => [c, i]));
+    this.coarseAt = new Map([...coarseWide, 'bank', 'cpuvendor'].map((c, i) => [c, i]));
   }
 
   groupKey(row: ScanRow, key: Int32Array): number {
@@ -144,20 +149,20 @@ export class MceRowPlan implements TablePlan<MachineCheck, unknown> {
   }
 
   /** Fields by column name, as both a row and a group's key give them. */
-  private fill(mc: MachineCheck, get: (c: string) => { reg?: bigint; int?: number }): void {
-    const m = get('mcgstatus').reg; if (m !== undefined) mc.mcgStatus = m;
-    const v = get('cpuvendor').int; if (v !== undefined && VENDORS[v]) mc.cpuVendor = VENDORS[v];
+  private fill(mc: MachineCheck, reg: (c: string) => bigint | undefined, int: (c: string) => number | undefined): void {
+    const m = reg('mcgstatus'); if (m !== undefined) mc.mcgStatus = m;
+    const v = int('cpuvendor'); if (v !== undefined && VENDORS[v]) mc.cpuVendor = VENDORS[v];
     for (const name of this.optional) {
-      if (name === 'microcode') { const u = get(name).int; if (u !== undefined) mc.microcode = u; continue; }
-      const r = get(name).reg;
+      if (name === 'microcode') { const u = int(name); if (u !== undefined) mc.microcode = u; continue; }
+      const r = reg(name);
       if (r) mc[name === 'mcgcap' ? 'mcgCap' : (name as 'synd' | 'ipid')] = r;
     }
-    const a = get('addr').reg; if (a !== undefined) mc.addr = a;
-    const x = get('misc').reg; if (x !== undefined) mc.misc = x;
-    const c = get('cpu').int; if (c !== undefined) mc.cpu = c;
-    const so = get('socketid').int; if (so !== undefined) mc.socket = so;
-    const ap = get('apicid').int; if (ap !== undefined) mc.apicId = ap;
-    const cid = get('cpuid').int; if (cid !== undefined) mc.cpuid = cid;
+    const a = reg('addr'); if (a !== undefined) mc.addr = a;
+    const x = reg('misc'); if (x !== undefined) mc.misc = x;
+    const c = int('cpu'); if (c !== undefined) mc.cpu = c;
+    const so = int('socketid'); if (so !== undefined) mc.socket = so;
+    const ap = int('apicid'); if (ap !== undefined) mc.apicId = ap;
+    const cid = int('cpuid'); if (cid !== undefined) mc.cpuid = cid;
   }
 
   /** A row read alone: every register, rasdaemon's words. */
@@ -170,10 +175,7 @@ export class MceRowPlan implements TablePlan<MachineCheck, unknown> {
     const wall = MceRowPlan.int(row.value(WALL));
     const when = wall !== undefined && wall > 0 ? this.at(wall) : parseRasTimestamp(row.value(STAMP));
     if (when) mc.time = when;
-    this.fill(mc, (c) => {
-      const k = this.columns.indexOf(c);
-      return { reg: this.u64(row, k), int: MceRowPlan.int(row.value(k)) };
-    });
+    this.fill(mc, (c) => this.u64(row, this.columns.indexOf(c)), (c) => MceRowPlan.int(row.value(this.columns.indexOf(c))));
     const i = this.u64(row, IP); if (i) mc.ip = i;
     const t = this.u64(row, TSC); if (t) mc.tsc = t;
     const said = [0, 1, 2, 3].map((j) => asText(row.value(WORDS + j)));
@@ -185,18 +187,24 @@ export class MceRowPlan implements TablePlan<MachineCheck, unknown> {
    * which differ between them); a coarse group's only what grades its status. Its count and
    * first and last time say the rest (a note per group cost 40 MB a million rows). */
   grouped(key: Int32Array, id: unknown, g: GroupFacts): MachineCheck {
-    const cols = g.coarse ? this.coarseCols : this.keyCols, wide = g.coarse ? this.coarseWide : this.wide;
+    const [at, wide] = g.coarse ? [this.coarseAt, this.coarseWide] : [this.keyAt, this.wide];
     const nulls = key[key.length - 2]!;
-    const get = (c: string): { reg?: bigint; int?: number } => {
-      const i = cols.indexOf(this.columns.indexOf(c));
-      if (i < 0 || nulls & (1 << i)) return {};
-      if (i < wide) return { reg: this.regs.get(key[2 * i]!, key[2 * i + 1]!) };
-      const v = key[2 * wide + i - wide]!;
-      return { int: v >= 0 ? v : undefined };
+    const place = (c: string): number => {
+      const i = at.get(c);
+      return i === undefined || nulls & (1 << i) ? -1 : i;
     };
-    const mc: MachineCheck = { kind: 'mce', bank: get('bank').int!, status: get('status').reg!, source: { backend: 'rasdaemon', path: this.path, id: `mce_record#${String(id)}` } };
+    const reg = (c: string): bigint | undefined => {
+      const i = place(c);
+      return i >= 0 && i < wide ? this.regs.get(key[2 * i]!, key[2 * i + 1]!) : undefined;
+    };
+    const int = (c: string): number | undefined => {
+      const i = place(c);
+      const v = i >= wide ? key[2 * wide + i - wide]! : -1;
+      return v >= 0 ? v : undefined;
+    };
+    const mc: MachineCheck = { kind: 'mce', bank: int('bank')!, status: reg('status')!, source: { backend: 'rasdaemon', path: this.path, id: `mce_record#${String(id)}` } };
     mc.time = this.at(g.first);
-    this.fill(mc, get);
+    this.fill(mc, reg, int);
     if (g.weight > 1) { mc.count = g.weight; mc.lastTime = this.at(g.last); }
     if (g.coarse) mc.note = `rasdaemon: corrected errors with this status on bank ${mc.bank}, not told apart by address or CPU: the database has more than ${this.maxGroups} register sets`;
     return mc;

@@ -58,7 +58,7 @@ class Tier<F> {
   /** Counts the row in its group (made if there is room): false when there is none. */
   count(key: Int32Array, t: number, w: number, seq: number, first: () => F): boolean {
     const last = key.length - 1;
-    key[last] = Math.floor(key[last]! / 2 ** this.level);
+    if (this.level) key[last] = Math.floor(key[last]! / 2 ** this.level);
     let g = this.table.find(key);
     while (g < 0 && this.table.full && this.level < MAX_DOUBLINGS) {
       const to = this.table.rollUp(), old = this.firsts;

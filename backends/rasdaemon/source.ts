@@ -5,6 +5,8 @@
 // a database in WAL mode with a "-wal" file beside it (committed rows may be only there).
 import { statSync } from 'node:fs';
 import { TableWalk } from './btree.js';
+import { startWork } from '../../src/input/work.js';
+import { messageOf } from '../../src/util/errors.js';
 import type { SqliteFile } from './db-file.js';
 import { BtreeRow } from './record.js';
 import { ValuesRow } from './scan-row.js';
@@ -38,8 +40,18 @@ export function tableSource(db: ReadOnlySqlite | undefined, file: SqliteFile | u
     const slotOf = new Int16Array(1 + Math.max(-1, ...columns.map((c) => t.slots.get(c) ?? -1))).fill(-1);
     columns.forEach((c, k) => { const s = t.slots.get(c); if (s !== undefined) slotOf[s] = k; });
     const row = new BtreeRow(columns.length, t.rowidColumn ? columns.indexOf(t.rowidColumn) : -1, file.encoding);
-    const walk = new TableWalk(file, row, slotOf, (offset, message) => problem(`${t.name}: ${message}`, offset));
-    return { row, each: (visit) => { walk.run(t.root, visit); } };
+    return {
+      row,
+      each: (visit) => {
+        // A table scan reads about all of the file: its size is the work (src/input/work.ts).
+        const work = startWork(`reading ${t.name} of ${file.path}`, file.pageCount * file.pageSize, 'bytes');
+        try {
+          new TableWalk(file, row, slotOf, (offset, message) => problem(`${t.name}: ${message}`, offset), (n) => work.at(n)).run(t.root, visit);
+        } finally {
+          work.end();
+        }
+      },
+    };
   }
   if (!db) throw new Error(`${t.name}: SQLite is needed to read it (${notInPlace(file, t, columns)})`);
   const row = new ValuesRow();
@@ -47,9 +59,14 @@ export function tableSource(db: ReadOnlySqlite | undefined, file: SqliteFile | u
   return {
     row,
     each: (visit) => {
-      for (const values of db.rows(`SELECT ${select} FROM ${ident(t.name)}`, maxRows + 1, () => {})) {
-        row.values = values;
-        if (!visit()) return;
+      // SQLite stops at a damaged page: what was read before it still counts.
+      try {
+        for (const values of db.rows(`SELECT ${select} FROM ${ident(t.name)}`, maxRows + 1, () => {})) {
+          row.values = values;
+          if (!visit()) return;
+        }
+      } catch (err) {
+        problem(`${t.name}: ${messageOf(err)}; the rows before it are read`);
       }
     },
   };

@@ -19,7 +19,7 @@ import { entryId } from './names.js';
 import { incidentSignature } from './signature.js';
 import type { SourceNote, SourceRecord } from './sources.js';
 import { Staging } from './staging.js';
-import { judgePool } from './verdict.js';
+import { judgePool, VERDICT } from './verdict.js';
 
 const VERSION = '0.1.0';
 
@@ -97,7 +97,7 @@ function manifestOf(o: EntryOptions, records: SourceRecord[]): Manifest {
 /** Write report.txt and report.json into the entry: of `read`, or of the entry read now. */
 export async function writeReports(f: FsOps, dir: string, id: string, notes: SourceNote[], read?: Analysis): Promise<Pick<NewEntry, 'reportText' | 'incidents'>> {
   try {
-    const a = read ?? (await analyze(entryInputs(f, dir)));
+    const a = read ?? (await analyze(entryInputs(f, dir), VERDICT));
     const reportText = renderText(a);
     // report.json last: an entry with it has both (see the repair in collect()).
     writeEntryFile(f, dir, REPORT_TXT, reportText);

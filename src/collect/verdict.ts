@@ -1,17 +1,22 @@
-// The new records read once. They are staged in one pool folder; the timeline read from it
+// The new records read once. They are staged in one pool folder; the analysis read from it
 // groups them into boots (boots.ts) and, when they make one entry (a machine that crashed once
-// since the last collect), is that entry's analysis too: moved from the pool's folder to the
-// entry's (relocate), it says what `crashlog report --archive` says of the entry afterwards.
-// Detection runs once a boot, for the grouping and the verdict both.
+// since the last collect), is that entry's verdict too: moved from the pool's folder to the
+// entry's (relocate), it says what `crashlog report --archive` says of the entry afterwards,
+// read as `report` reads (VERDICT: a long boot keeps what a verdict reads, src/timeline/keep.ts).
 import { join } from 'node:path';
-import { readTimeline, type Analysis } from '../analyze.js';
-import { correlate } from '../correlate/index.js';
+import { analyze, type Analysis, type AnalyzeOptions } from '../analyze.js';
 import { detect } from '../detect/index.js';
-import type { CrashEvent } from '../detect/types.js';
 import type { KernelMessage } from '../model/index.js';
 import type { Boot } from '../timeline/types.js';
-import { groupByBoot, type DetectEvents } from './boots.js';
+import { groupByBoot } from './boots.js';
 import type { SourceRecord } from './sources.js';
+
+/**
+ * How an entry is read for its verdict: as `crashlog report` reads for text and JSON
+ * (src/commands/report.ts). An entry's inputs are folders and a BERT table, never a single
+ * log, so its boots keep their kept lines for the grouping.
+ */
+export const VERDICT: AnalyzeOptions = { keep: 'verdict' };
 
 export interface PoolVerdict {
   groups: SourceRecord[][];
@@ -21,16 +26,6 @@ export interface PoolVerdict {
 
 /** Deepest nesting relocate() walks (a record's source is 5 levels down the analysis). */
 const MAX_DEPTH = 16;
-
-/** detect(), once per boot: the grouping asks first, the verdict after. */
-function detectOnce(): DetectEvents {
-  const seen = new WeakMap<readonly KernelMessage[], CrashEvent[]>();
-  return (messages) => {
-    let events = seen.get(messages);
-    if (!events) seen.set(messages, (events = detect(messages)));
-    return events;
-  };
-}
 
 /**
  * A boot whose key hashes its input's path: one with no log line, machine check or dump
@@ -79,21 +74,20 @@ export function relocate(value: unknown, from: string, to: string): void {
   walk(value, 0);
 }
 
-/** Read the pool (its record folders, `inputs`) as if it were the entry folder `entry`. */
+/**
+ * Read the pool (its record folders, `inputs`) as if it were the entry folder `entry`. The
+ * grouping runs detect() on each boot once more: analyze() judged them with its own (an
+ * AnalyzeOptions.detect would let the two share one pass).
+ */
 export async function judgePool(inputs: string[], pool: string, entry: string, fresh: SourceRecord[]): Promise<PoolVerdict> {
-  let read;
+  let read: Analysis;
   try {
-    read = await readTimeline(inputs);
+    read = await analyze(inputs, VERDICT);
   } catch {
-    return { groups: [fresh] };
+    return { groups: [fresh] }; // the entry's own reading says why (entries.ts writeReports)
   }
   relocate(read, `${pool}/`, `${entry}/`);
-  const events = detectOnce();
-  const groups = groupByBoot(read.timeline.boots, fresh, (r) => join(entry, r.kind, r.name), events);
+  const groups = groupByBoot(read.timeline.boots, fresh, (r) => join(entry, r.kind, r.name), detect);
   if (groups.length !== 1 || read.timeline.boots.some(keyedByPath)) return { groups };
-  try {
-    return { groups, analysis: { ...read, incidents: correlate(read.timeline, events) } };
-  } catch {
-    return { groups }; // the entry's own reading says why (collect.ts writeReports)
-  }
+  return { groups, analysis: read };
 }

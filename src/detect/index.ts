@@ -2,17 +2,18 @@
 import type { KernelMessage } from '../model/index.js';
 import { bytesToMessages } from '../kmsg/messages.js';
 import type { CrashEvent } from './types.js';
-import { CONTINUATION, FOLLOW_ON_PANIC, MCE_PANIC, NOT_A_REPORT, matchFirst, matchRules } from './rules.js';
+import { CONTINUATION, FOLLOW_ON_PANIC, MCE_PANIC, NOT_A_REPORT, eachMatch, matchFirst } from './rules.js';
 import type { TitleRule } from './rule-types.js';
 import { cleanFunction } from './frames.js';
 import { readFacts } from './facts.js';
-import { lineReport, reportLines, stripConsoleNoise } from './report.js';
-import { LineClasses } from './line-class.js';
+import { lineReport, reportLines } from './report.js';
+import { GCE_HANGUP, headerText, mergedHeader, startsWith } from './header.js';
 import { guiltyFunction, stackMissing } from './stack.js';
 import { normalizeTitle } from './title.js';
 
 export type { CrashEvent, Frame } from './types.js';
 export type { CrashKind } from './rules.js';
+export { headerText } from './header.js';
 export { SIGNATURE_FRAMES, signature, signatureFrames, signatureKey, type SignatureSource } from './signature.js';
 
 const PANIC_PREFIX = 'Kernel panic - not syncing: ';
@@ -30,73 +31,11 @@ const TITLE_FRAME = /.* in ((?:<[a-zA-Z0-9_: ]{1,100}>)?[a-zA-Z0-9_:]{1,200})/;
 const MAX_INTERLEAVED = 300;
 /** Frames of the guilty stack kept on the event (what signatures hash). */
 const MAX_GUILTY_FRAMES = 8;
-/** GCE's serial console dropped (syzkaller report.go gceConsoleHangup): what was read may be cut. */
-const GCE_HANGUP = 'serialport: VM disconnected.';
-/** Headers found after a merged console timestamp (syzkaller finds headers anywhere in a line). */
-const MERGED_WORDS = ['BUG', 'WARNING', 'INFO', 'UBSAN', 'general protection fault', 'Kernel panic - not syncing', 'kernel BUG at',
-  'Unable to handle kernel', 'Internal error', 'Unhandled fault'];
-/** A console timestamp in the middle of a line, then a header. */
-const MERGED_HEADER = new RegExp(`\\[ {0,12}\\d{1,10}\\.\\d{1,9}\\](?:\\[ {0,8}[TC]\\d{1,10}\\])? (?=(?:${MERGED_WORDS.join('|')})[: ])`);
-/** Headers found after a "subsys: " printk prefix (pr_fmt). */
-const PR_FMT_WORDS = ['BUG', 'WARNING', 'INFO', 'UBSAN', 'Kernel panic - not syncing', 'kernel BUG at', 'general protection fault'];
-const PR_FMT = new RegExp(`^[a-z][\\w.-]{0,30}: (?=(?:${PR_FMT_WORDS.join('|')}): )`);
-/** First characters of those words: the regexes run only where one follows. */
-const firstChars = (words: readonly string[]): Uint8Array => {
-  const t = new Uint8Array(128);
-  for (const w of words) t[w.charCodeAt(0)] = 1;
-  return t;
-};
-const MERGED_FIRST = firstChars(MERGED_WORDS);
-const PR_FMT_FIRST = firstChars(PR_FMT_WORDS);
-/** "2018/01/09 14:28:48 ": user-space loggers sharing the console stamp their lines. */
-const USER_STAMP = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /;
-const OOPS_CODE = /^Oops: [0-9a-f]{4}/;
 /** A timestamp inside a title: two console lines were merged. */
 const MERGED = /\[ {0,12}\d{1,10}\.\d{1,9}\]/;
 
 /** `followOn`: a panic the report before it caused ("Fatal exception" after an oops). */
 interface Start { i: number; text: string; rule: TitleRule; panic?: string; followOn?: boolean }
-
-/** Header as the rules see it: without console noise, "watchdog: "-style prefixes and old
- * lockdep's "[ ... ]" frame. */
-export function headerText(raw: string): string {
-  const t = stripConsoleNoise(raw);
-  const c0 = t.charCodeAt(0);
-  // Each prefix is tested only on lines that start with its first character (this runs on every line).
-  if (c0 >= 48 && c0 <= 57 && USER_STAMP.test(t)) return afterPrefixes(t.slice(20));
-  return afterPrefixes(t);
-}
-
-function afterPrefixes(t: string): string {
-  const c0 = t.charCodeAt(0);
-  if (startsWith(t, c0, 'watchdog: ')) return t.slice(10);
-  if (startsWith(t, c0, 'NMI watchdog: ')) return t.slice(14);
-  if (startsWith(t, c0, 'rcu: INFO: ')) return t.slice(5);
-  // Any other pr_fmt("subsys: ") in front of a header (syzkaller finds headers anywhere in a line):
-  // PR_FMT runs where the run of name characters it allows ends in ": " and a header's first letter.
-  if (c0 >= 97 && c0 <= 122) {
-    let j = 1;
-    while (j <= 31 && isPrFmtChar(t.charCodeAt(j))) j++;
-    if (t.charCodeAt(j) === 58 && t.charCodeAt(j + 1) === 32 && PR_FMT_FIRST[t.charCodeAt(j + 2)] === 1) {
-      const pre = PR_FMT.exec(t);
-      if (pre) return t.slice(pre[0].length);
-    }
-  }
-  if (startsWith(t, c0, '[ ') && t.endsWith(' ]')) return t.slice(2, -2);
-  // 6.x: "Oops: general protection fault, ..." (arch/x86/kernel/dumpstack.c __die_header).
-  if (startsWith(t, c0, 'Oops: ') && !OOPS_CODE.test(t)) return t.slice(6);
-  return t;
-}
-
-/** t.startsWith(lit), with t's first character `c0` already read: most lines fail on it. */
-function startsWith(t: string, c0: number, lit: string): boolean {
-  return c0 === lit.charCodeAt(0) && t.startsWith(lit);
-}
-
-/** PR_FMT's [\w.-]. */
-function isPrFmtChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
-}
 
 /** A row's title format filled in; a guilty frame that could not be found is "corrupted", as syzbot writes it. */
 function fill(format: string, groups: readonly (string | undefined)[], fn: string | undefined, line: string): string {
@@ -118,17 +57,17 @@ function needed(rule: TitleRule, lines: readonly string[]): string[] | undefined
 
 /** `end`: where the event's messages end; `readEnd`: how far its report is read (with a caller
  * context, past other tasks' reports: syzkaller reads a report by its context). */
-function build(msgs: readonly KernelMessage[], classes: LineClasses, s: Start, end: number, readEnd = end): CrashEvent {
+function build(msgs: readonly KernelMessage[], s: Start, end: number, readEnd = end): CrashEvent {
   const first = msgs[s.i]!;
   const ev: CrashEvent = { kind: s.rule.kind, title: '', endsBoot: s.rule.endsBoot ?? false, corrupted: false, frames: [], first: s.i, last: end - 1, source: first.source };
   if (first.tsNs !== undefined) ev.tsNs = first.tsNs;
   // A follow-on panic is read for its own facts only: its title is its line, its report the one before.
-  readFacts(ev, msgs, s.i + 1, Math.min(end, s.i + 1 + (s.followOn ? MAX_FOLLOW_ON_LINES : MAX_FACT_LINES)), classes);
-  const report = s.followOn ? lineReport(s.text) : reportLines(msgs, s.i, readEnd, s.text, classes);
+  readFacts(ev, msgs, s.i + 1, Math.min(end, s.i + 1 + (s.followOn ? MAX_FOLLOW_ON_LINES : MAX_FACT_LINES)));
+  const report = s.followOn ? lineReport(s.text) : reportLines(msgs, s.i, readEnd, s.text);
   const { lines } = report;
   let title: string | undefined;
   let cut = false;
-  for (const { rule, m } of matchRules(s.text)) {
+  for (const { rule, m } of eachMatch(s.text, s.rule)) {
     const more = needed(rule, lines);
     // A row knew this header but its report lines are missing: cut (syzkaller's rule).
     if (!more) { cut = true; continue; }
@@ -179,16 +118,15 @@ export function detect(messages: readonly KernelMessage[]): CrashEvent[] {
   const starts: Start[] = [];
   let hangup = false;
   for (let i = 0; i < messages.length; i++) {
-    let text = headerText(messages[i]!.text);
-    if (startsWith(text, text.charCodeAt(0), GCE_HANGUP)) hangup = true;
-    let hit = matchFirst(text);
+    const raw = messages[i]!.text;
+    const r0 = raw.charCodeAt(0);
+    let text = headerText(raw, r0);
+    const c0 = text === raw ? r0 : text.charCodeAt(0);
+    if (startsWith(text, c0, GCE_HANGUP)) hangup = true;
+    let hit = matchFirst(text, c0);
     // Two console lines merged into one: the header after the second timestamp still counts.
-    for (let k = hit ? -1 : text.indexOf('] '); k >= 0; k = text.indexOf('] ', k + 2)) {
-      if (MERGED_FIRST[text.charCodeAt(k + 2)] !== 1) continue;
-      const m = MERGED_HEADER.exec(text);
-      if (m) { text = text.slice(m.index + m[0].length); hit = matchFirst(text); }
-      break;
-    }
+    const merged = hit ? undefined : mergedHeader(text);
+    if (merged !== undefined) { text = merged; hit = matchFirst(text); }
     if (!hit || NOT_A_REPORT.test(text)) continue;
     const prev = starts[starts.length - 1];
     const near = prev !== undefined && i - prev.i < CONTINUATION_LINES;
@@ -210,7 +148,6 @@ export function detect(messages: readonly KernelMessage[]): CrashEvent[] {
     starts.push({ i, text, rule: hit });
   }
   const events: CrashEvent[] = [];
-  const classes = new LineClasses(messages);
   for (let k = 0; k < starts.length; k++) {
     const s = starts[k]!;
     // A header line with no printk caller (a userspace line on the console) inside a report
@@ -223,7 +160,7 @@ export function detect(messages: readonly KernelMessage[]): CrashEvent[] {
     let r = j;
     while (caller !== undefined && r < starts.length && (starts[r]!.followOn || otherTask(messages[starts[r]!.i]!, caller))) r++;
     const readEnd = Math.min(r < starts.length ? starts[r]!.i : messages.length, end + MAX_INTERLEAVED);
-    const ev = build(messages, classes, s, end, readEnd);
+    const ev = build(messages, s, end, readEnd);
     if (s.panic !== undefined) { ev.endsBoot = true; ev.panic = s.panic; }
     // "Fatal exception" alone means a lost report; after its report it is just the ending.
     if (s.followOn) ev.corrupted = false;

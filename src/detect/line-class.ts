@@ -1,10 +1,9 @@
-// What the readers of a report (readFacts, reportLines, the stack readers) look for in a line,
-// in one place, and each line's answer found once per detect() call. Most lines of a console
-// log are none of it (boot lines between reports); the readers then pass them by on one byte
-// instead of searching their text again, once per reader and per report that covers them.
-// A reader tests a pattern only on lines whose bit for it is set, and the bit is that same
-// pattern: they cannot disagree (test/detect/line-class.test.ts checks it on every corpus line).
-import type { KernelMessage } from '../model/index.js';
+// What the readers of a report's lines (reportLines, the stack readers) look for in a line,
+// in one place, and each line's answer as bits, found once: most lines a report covers are
+// none of it (boot lines between reports), and every reader then passes them by on a bit
+// instead of searching their text again. A reader tests a pattern only on lines whose bit for
+// it is set, and the bit is computed from that same pattern (test/detect/line-class.test.ts
+// checks both on every corpus line).
 import { CORRUPTED_LINE, STACK_START } from './skip.js';
 
 /** syzkaller's frame name and PC forms. */
@@ -15,12 +14,6 @@ export const FRAME_LINES: readonly RegExp[] = [
   new RegExp(`^ *(?:${PC} ?){0,2}${FN}`),
   new RegExp(`^ *${PC} \\(([A-Za-z0-9_.]{1,200})\\) from ${PC} \\(${FN}`),
 ];
-
-/** First characters of the lines readFacts reads other than frames: "---[ end", "Kernel Offset",
- * "CPU:", "Hardware name", "Modules linked in", the IP line (RIP/IP/pc/PC), "</IRQ>", "<EOI>",
- * "lr :", "LR is at". A frame has "+0x". */
-const FACT_FIRST = new Uint8Array(128);
-for (const c of '-KCHMRIpP<lL') FACT_FIRST[c.charCodeAt(0)] = 1;
 
 /** syzkaller's infoMessagesWithStack: without a caller context they end a report. */
 export const INFO_WITH_STACK = ['vmalloc: allocation failure:', 'FAULT_INJECTION: forcing a failure', 'FAULT_FLAG_ALLOW_RETRY missing'];
@@ -50,49 +43,30 @@ function spacedQuestion(text: string): boolean {
   return false;
 }
 
-/** readFacts reads the raw line: a frame, an indented line or a fact line's first letter. */
-export const FACT = 1;
-/** The raw line starts with the console's "** N printk messages dropped **": the bits below
- * are of the line without it. */
-export const NOISE = 2;
+/** The anchored line patterns (each source starts with "^"), as one test: a line none of them
+ * can match costs one regex call instead of three. */
+const FRAME_ANY = new RegExp([CORRUPTED_LINE, ...FRAME_LINES].map((re) => `(?:${re.source})`).join('|'));
+
 /** questionable(). */
-export const DOUBT = 4;
+export const DOUBT = 1;
 /** One of INFO_WITH_STACK, TAINT_NOTE, NMI_BACKTRACE, ECHOES. */
-export const MARK = 8;
+export const MARK = 2;
 /** STACK_START. */
-export const START = 16;
+export const START = 4;
 /** CORRUPTED_LINE or one of FRAME_LINES. */
-export const FRAME = 32;
-const KNOWN = 128;
+export const FRAME = 8;
 
-/** The bits of a report line as the stack readers see it (`text` without console noise). */
+/** MARKS and STACK_START as one search: most lines hold neither, and then one call says so. */
+const MARK_OR_START = new RegExp(`(?:${MARKS.source})|(?:${STACK_START.source})`);
+
+/** The bits of a report line (the line without console noise, as the report holds it). */
 export function reportBits(text: string): number {
-  let c = KNOWN;
+  let c = 0;
   if (questionable(text)) c |= DOUBT;
-  if (MARKS.test(text)) c |= MARK;
-  if (STACK_START.test(text)) c |= START;
-  if (CORRUPTED_LINE.test(text) || FRAME_LINES[0]!.test(text) || FRAME_LINES[1]!.test(text)) c |= FRAME;
+  if (MARK_OR_START.test(text)) {
+    if (MARKS.test(text)) c |= MARK;
+    if (STACK_START.test(text)) c |= START;
+  }
+  if (FRAME_ANY.test(text)) c |= FRAME;
   return c;
-}
-
-/** The bits of a message's line (`raw` as the message holds it). */
-export function classify(raw: string): number {
-  const r0 = raw.charCodeAt(0);
-  let c = r0 === 32 || FACT_FIRST[r0] === 1 || raw.includes('+0x') ? FACT : 0;
-  const text = stripConsoleNoise(raw);
-  if (text !== raw) c |= NOISE;
-  return c | reportBits(text);
-}
-
-/** The bits of each message of one detect() call, found when a reader first asks. */
-export class LineClasses {
-  private readonly bits: Uint8Array;
-  constructor(private readonly msgs: readonly KernelMessage[]) {
-    this.bits = new Uint8Array(msgs.length);
-  }
-  of(i: number): number {
-    let c = this.bits[i]!;
-    if (c === 0) this.bits[i] = c = classify(this.msgs[i]!.text);
-    return c;
-  }
 }

@@ -5,7 +5,7 @@
 // context, a message that carries a stack of its own (fault injection, vmalloc failure) ends
 // the report: its frames are not the report's.
 import type { KernelMessage } from '../model/index.js';
-import { DOUBT, ECHOES, INFO_WITH_STACK, MARK, NMI_BACKTRACE, NOISE, TAINT_NOTE, reportBits, stripConsoleNoise, type LineClasses } from './line-class.js';
+import { DOUBT, ECHOES, INFO_WITH_STACK, MARK, NMI_BACKTRACE, TAINT_NOTE, reportBits, stripConsoleNoise } from './line-class.js';
 
 export { stripConsoleNoise } from './line-class.js';
 
@@ -16,7 +16,7 @@ export const MAX_REPORT_LINES = 1000;
 const ENOUGH_LINES = 22;
 const ENOUGH_LINES_KMSAN = 16;
 
-/** A report's lines and each line's LineClasses bits (bits[k] of lines[k]). */
+/** A report's lines and each line's line-class.ts bits (bits[k] of lines[k]). */
 export interface ReportText { lines: string[]; bits: Uint8Array }
 
 /** One line alone (a follow-on panic's) as a report. */
@@ -25,14 +25,17 @@ export function lineReport(text: string): ReportText {
 }
 
 /** Report lines from the header (line 0, given as `header`) to `end`. */
-export function reportLines(msgs: readonly KernelMessage[], start: number, end: number, header: string, classes: LineClasses): ReportText {
+export function reportLines(msgs: readonly KernelMessage[], start: number, end: number, header: string): ReportText {
   const caller = msgs[start]!.caller;
   const stamped = msgs[start]!.tsNs !== undefined;
   const enough = header.startsWith('BUG: KMSAN:') ? ENOUGH_LINES_KMSAN : ENOUGH_LINES;
   const last = Math.min(end, start + MAX_REPORT_LINES);
-  const out = [header];
-  const bits = new Uint8Array(Math.max(1, last - start));
+  // Sized for every line of the range (one allocation, not a growing array); cut to the lines kept.
+  const out = new Array<string>(Math.max(1, last - start));
+  const bits = new Uint8Array(out.length);
+  out[0] = header;
   bits[0] = reportBits(header);
+  let kept = 1;
   let cpuTraceback = false;
   let lines = 1;
   for (let i = start + 1; i < last; i++) {
@@ -40,8 +43,8 @@ export function reportLines(msgs: readonly KernelMessage[], start: number, end: 
     if (caller !== undefined && m.caller !== caller && !(cpuTraceback && m.caller?.startsWith('C'))) continue;
     // Console context: stamped and bare lines are two contexts (a bare line is another program's).
     if (caller === undefined && (m.tsNs !== undefined) !== stamped) continue;
-    const c = classes.of(i);
-    const text = c & NOISE ? stripConsoleNoise(m.text) : m.text;
+    const text = stripConsoleNoise(m.text);
+    const c = reportBits(text);
     // A line the console stamped (or a record with its own time) has a context; bare lines have none.
     if (m.tsNs !== undefined && c & DOUBT) continue;
     if (c & MARK && caller === undefined && INFO_WITH_STACK.some((s) => text.includes(s))) break;
@@ -51,8 +54,9 @@ export function reportLines(msgs: readonly KernelMessage[], start: number, end: 
       if (text.includes(NMI_BACKTRACE)) cpuTraceback = true;
       else if (lines > enough && ECHOES.some((s) => text.includes(s))) break;
     }
-    bits[out.length] = c;
-    out.push(text);
+    bits[kept] = c;
+    out[kept++] = text;
   }
+  out.length = kept;
   return { lines: out, bits };
 }

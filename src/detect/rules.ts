@@ -30,9 +30,18 @@ for (const { prefix } of INDEXED) {
   if (k >= 0) BY_PAIR[k] ??= INDEXED.filter((r) => pairOfPrefix(r.prefix) === k || pairOfPrefix(r.prefix) < 0);
 }
 
-function candidates(text: string): readonly Indexed[] | undefined {
-  const k = pairOf(text.charCodeAt(0), text.charCodeAt(1));
+/** Rows `text` may match (`c0`: its first character, when the caller has read it). */
+function candidates(text: string, c0 = text.charCodeAt(0)): readonly Indexed[] | undefined {
+  const k = pairOf(c0, text.charCodeAt(1));
   return (k >= 0 ? BY_PAIR[k] : undefined) ?? (ANY_LINE.length ? ANY_LINE : undefined);
+}
+
+/** Whether some row could match the text from `at` (its first two characters start a row's
+ * prefix): a test of two characters, without slicing the text. */
+export function mayMatchAt(text: string, at: number): boolean {
+  if (ANY_LINE.length) return true;
+  const k = pairOf(text.charCodeAt(at), text.charCodeAt(at + 1));
+  return k >= 0 && BY_PAIR[k] !== undefined;
 }
 
 /** The literal prefix of each row's header: what a line must start with for the row to be tried. */
@@ -41,24 +50,30 @@ export function rowPrefixes(): readonly Indexed[] {
 }
 
 /** The first row whose header matches this line (the per-line test of detect()). */
-export function matchFirst(text: string): TitleRule | undefined {
-  const list = candidates(text);
+export function matchFirst(text: string, c0 = text.charCodeAt(0)): TitleRule | undefined {
+  const list = candidates(text, c0);
   if (!list) return undefined;
   for (const { rule, prefix } of list) if (text.startsWith(prefix) && rule.header.test(text)) return rule;
   return undefined;
 }
 
-/** Rows whose header matches this line, in table order (several when `need` decides). */
-export function matchRules(text: string): { rule: TitleRule; m: RegExpExecArray }[] {
-  const list = candidates(text);
-  if (!list) return [];
-  const out: { rule: TitleRule; m: RegExpExecArray }[] = [];
-  for (const { rule, prefix } of list) {
+/** Rows whose header matches this line, in table order (several when `need` decides), each
+ * tested only when the one before it was not taken; from `first` on when matchFirst() found it
+ * (the rows before it do not match). */
+export function* eachMatch(text: string, first?: TitleRule): Generator<{ rule: TitleRule; m: RegExpExecArray }> {
+  let from = first === undefined;
+  for (const { rule, prefix } of candidates(text) ?? []) {
+    if (!from && rule !== first) continue;
+    from = true;
     if (!text.startsWith(prefix)) continue;
     const m = rule.header.exec(text);
-    if (m) out.push({ rule, m });
+    if (m) yield { rule, m };
   }
-  return out;
+}
+
+/** All rows whose header matches this line, in table order. */
+export function matchRules(text: string): { rule: TitleRule; m: RegExpExecArray }[] {
+  return [...eachMatch(text)];
 }
 
 /** Lines that name no report of their own: suppressed headers (syzkaller's per-header ignores). */

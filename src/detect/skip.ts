@@ -104,30 +104,34 @@ export const HANG_ANCHORS: readonly [RegExp, string | undefined][] = [
 export const HANG_SKIP = /sched|_lock|_slowlock|down|rwsem|completion|kthread|wait|synchronize|context_switch|__switch_to|cancel_delayed_work|rcu_barrier/;
 
 /** A skip list: its regex (compiled once per list) and the answers it gave, since a fleet's
- * reports repeat the same few thousand function names. */
+ * reports repeat the same few thousand function names. A row's list is the generic list (one
+ * regex and one set of answers for every row: it is big, and compiling it per row cost more
+ * than the reports) or, failing that, the row's own entries: the same as one regex of both. */
 export interface Skip { test(name: string): boolean }
 const MAX_ANSWERS = 8192;
 
 class SkipList implements Skip {
   private readonly answers = new Map<string, boolean>();
-  constructor(private readonly re: RegExp) {}
+  constructor(private readonly re: RegExp, private readonly base?: Skip) {}
   test(name: string): boolean {
     let a = this.answers.get(name);
     if (a === undefined) {
       if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
-      this.answers.set(name, (a = this.re.test(name)));
+      this.answers.set(name, (a = this.base?.test(name) === true || this.re.test(name)));
     }
     return a;
   }
 }
 
+const GENERIC = new SkipList(new RegExp(GENERIC_SKIP.join('|')));
 const cache = new Map<string, Skip>();
-/** The generic list plus a row's own entries, as one regex. */
+/** The generic list plus a row's own entries. */
 export function skipRegex(extra: readonly string[] = []): Skip {
+  if (extra.length === 0) return GENERIC;
   const key = extra.join('|');
   let re = cache.get(key);
   if (!re) {
-    re = new SkipList(new RegExp([...GENERIC_SKIP, ...extra].join('|')));
+    re = new SkipList(new RegExp(key), GENERIC);
     cache.set(key, re);
   }
   return re;

@@ -47,9 +47,10 @@ export function demangle(name: string): string {
   return name;
 }
 
-/** Every captured, non-skipped function of a match (arm32 lines name two). */
-function framesOf(m: RegExpExecArray, skip: Skip, out: string[]): void {
-  for (let g = 1; g < m.length; g++) {
+/** Every captured, non-skipped function of a match (arm32 lines name two), while `out` has
+ * fewer than `limit`. */
+function framesOf(m: RegExpExecArray, skip: Skip, out: string[], limit: number): void {
+  for (let g = 1; g < m.length && out.length < limit; g++) {
     const raw = m[g];
     if (raw === undefined) continue;
     const dot = raw.indexOf('.');
@@ -67,6 +68,8 @@ function extract({ lines, bits }: ReportText, parts: readonly Part[], skip: Skip
   let frames: string[] = [];
   let fn: string | undefined;
   let top: string[] = [];
+  // The first extractor reads the top frames only: past them a trace is read for where it ends.
+  const limit = pick === first ? TOP_FRAMES : Infinity;
   for (let p = 0; ; p++) {
     if (p === parts.length || (parts[p] === 'trace' && traces > 0)) {
       // The first extractor looks at one frame; a signature at the top few: strip only those.
@@ -82,16 +85,16 @@ function extract({ lines, bits }: ReportText, parts: readonly Part[], skip: Skip
       traces++;
       const next = parts[p + 1];
       while (i < lines.length) {
-        // A line's bits say whether it can be any of these (LineClasses): most are none.
+        // A line's bits (line-class.ts) say whether it can be any of these: most are none.
         const c = bits[i]!;
         const ln = lines[i++]!;
         if (c & FRAME && CORRUPTED_LINE.test(ln)) { ok = false; break; }
         if (c & START) break;
         if (next !== undefined && next !== 'trace') {
           const m = next.exec(ln);
-          if (m) { framesOf(m, skip, frames); p++; break; }
+          if (m) { framesOf(m, skip, frames, limit); p++; break; }
         }
-        if (c & FRAME) for (const re of FRAME_LINES) { const m = re.exec(ln); if (m) { framesOf(m, skip, frames); break; } }
+        if (c & FRAME && frames.length < limit) for (const re of FRAME_LINES) { const m = re.exec(ln); if (m) { framesOf(m, skip, frames, limit); break; } }
       }
     } else {
       while (i < lines.length) {
@@ -100,7 +103,7 @@ function extract({ lines, bits }: ReportText, parts: readonly Part[], skip: Skip
         if (c & FRAME && CORRUPTED_LINE.test(ln)) { ok = false; break; }
         if (ln.startsWith('Code: ')) continue;
         const m = part.exec(ln);
-        if (m) { framesOf(m, skip, frames); break; }
+        if (m) { framesOf(m, skip, frames, limit); break; }
       }
     }
   }

@@ -1,7 +1,8 @@
 // The verdict collect writes beside a new entry is what `crashlog report --archive` says of
 // that entry later, word for word, in text and JSON: whether collect read the records once
-// (the usual case), or read the entry again (a boot known only by where it was read), and
-// with many records (their copies fsync'd by a worker thread while the verdict is made).
+// (the usual case) or read the entry again (a boot known only by where it was read), for a
+// boot longer than a verdict keeps, and with many records (their copies fsync'd by a worker
+// thread while the verdict is made).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +37,21 @@ describe('the verdict written at collect time', () => {
     expect(readFileSync(join(c.entry, 'report.json'), 'utf8')).toBe(c.json);
     expect(readFileSync(join(c.entry, 'report.txt'), 'utf8')).toBe(c.text);
     expect(JSON.parse(c.json).incidents.map((i: { boot: string }) => i.boot)).toHaveLength(1);
+  });
+
+  it('of a boot longer than a verdict keeps: read as report reads it, its lines not kept counted alike', async () => {
+    const root = tempDir('verdict-long');
+    const src = join(root, 'pstore');
+    mkdirSync(src);
+    const lines = ['<6>[    0.000000] Linux version 6.1.0-56-amd64 (test) #1 SMP'];
+    for (let i = 1; i < 14_000; i++) lines.push(`<6>[${String(Math.floor(i / 100)).padStart(5)}.${String((i % 100) * 10_000).padStart(6, '0')}] routine line ${i}`);
+    lines.push('<0>[  140.000000] Kernel panic - not syncing: a long boot');
+    writeFileSync(join(src, 'console-ramoops-0'), lines.join('\n') + '\n');
+    const c = await collectOnce(root, ['--pstore', src]);
+    expect(readFileSync(join(c.entry, 'report.txt'), 'utf8')).toBe(c.text);
+    expect(readFileSync(join(c.entry, 'report.json'), 'utf8')).toBe(c.json);
+    expect(c.text).toMatch(/14001 records, \d+ lines not kept/);
+    expect(c.out).toContain('SOFTWARE: kernel panic: a long boot');
   });
 
   it('of 300 records, fsync\'d by a worker thread: every copy whole, the verdict what report --archive says', async () => {

@@ -7,12 +7,15 @@
 import { mkdtempSync, openSync, readSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Database } from 'node-sqlite3-wasm';
 import { ReadOnlySqlite } from '../../backends/rasdaemon/sqlite.js';
 import { SqliteFile } from '../../backends/rasdaemon/db-file.js';
 import { notInPlace, tableSource } from '../../backends/rasdaemon/source.js';
 import { INTEGER } from '../../backends/rasdaemon/scan-row.js';
+import { plainColumns, readSchema } from '../../backends/rasdaemon/schema.js';
+import type { SqliteTable } from '../../backends/rasdaemon/table.js';
 import { readWith } from '../helpers/read.js';
 import { buildRasdaemonDb, type MceRow } from '../builders/rasdaemon.js';
 
@@ -151,5 +154,42 @@ describe('a damaged rasdaemon database', () => {
     expect(problems).toEqual([{ path, offset: at, message: `mce_record: page ${root}: child page ${root} was reached before (a loop in the b-tree): not read again` }]);
     expect(records.length).toBeGreaterThan(0);
     expect(records.length).toBeLessThan(rows.length);
+  });
+});
+
+describe("the schema read from the file's own sqlite_schema", () => {
+  const described = (t: SqliteTable) => ({ ...t, slots: [...t.slots], defaults: [...t.defaults] });
+
+  it("says of rasdaemon's database what SQLite says", () => {
+    const path = fileURLToPath(new URL('../../fixtures/rasdaemon/rasdaemon-erst-mce/ras-mc_event.db', import.meta.url));
+    const file = SqliteFile.open(path);
+    const db = ReadOnlySqlite.open(path);
+    try {
+      const ours = readSchema(file);
+      if (typeof ours === 'string') throw new Error(ours);
+      expect(ours.other).toEqual(new Set());
+      expect([...ours.tables.values()].map(described)).toEqual([...db.tables().values()].map(described));
+    } finally {
+      db.close();
+      file.close();
+    }
+  });
+
+  it('reads the plain form only; anything else is left to SQLite', () => {
+    expect(plainColumns('CREATE TABLE IF NOT EXISTS mc_event (id INTEGER PRIMARY KEY, timestamp TEXT, "err count" INTEGER NOT NULL, [label] VARCHAR(64), `mc` UNSIGNED BIG INT UNIQUE)')).toEqual([
+      { name: 'id', type: 'INTEGER', pk: true }, { name: 'timestamp', type: 'TEXT', pk: false }, { name: 'err count', type: 'INTEGER', pk: false },
+      { name: 'label', type: 'VARCHAR', pk: false }, { name: 'mc', type: 'UNSIGNED BIG INT', pk: false },
+    ]);
+    for (const odd of [
+      'CREATE TABLE t (a INTEGER DEFAULT 3)',
+      'CREATE TABLE t (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) VIRTUAL)',
+      'CREATE TABLE t (a INTEGER, PRIMARY KEY (a))',
+      'CREATE TABLE t (a INTEGER PRIMARY KEY DESC)',
+      'CREATE TABLE t (a INTEGER PRIMARY KEY) WITHOUT ROWID',
+      'CREATE TABLE t (a INTEGER -- a comment\n)',
+      'CREATE TABLE t (a TEXT COLLATE NOCASE)',
+      'CREATE VIRTUAL TABLE t USING fts5(a)',
+      'CREATE TABLE t AS SELECT 1',
+    ]) expect([odd, plainColumns(odd)]).toEqual([odd, undefined]);
   });
 });

@@ -2,7 +2,7 @@
 // on what is held (groups, coarse groups, rows read alone, rows read) a problem that says
 // what it left out; no error is lost from the counts. mc_event rows are grouped by DIMM and
 // address, and the verdict's memory history spans a group's first to last error.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,28 @@ describe('the table read without its pages', () => {
     const strip = (rs: typeof a.records) => rs.map((r) => ({ ...r, source: { ...r.source, path: '' } }));
     expect(strip(b.records)).toEqual(strip(a.records));
     expect(a.records).toHaveLength(2);
+  });
+});
+
+describe('a damaged table SQLite reads', () => {
+  it('SQLite stopping at a damaged page is a problem; the rows before it are still read', async () => {
+    const path = join(work, 'norowid-damaged.db');
+    buildRasdaemonDb(path, Array.from({ length: 300 }, (_, i) => ({ bank: 8, status: FATAL, addr: BigInt(0x1000 * i), misc: 0x8cn, walltime: T0 + i })), [], 512);
+    const db = new Database(path);
+    db.exec('CREATE TABLE m2 AS SELECT * FROM mce_record; DROP TABLE mce_record');
+    db.exec((db.get("SELECT sql FROM sqlite_schema WHERE name = 'm2'") as { sql: string }).sql.replace('m2', 'mce_record').replace('id INT', 'id INTEGER PRIMARY KEY').replace(/\)$/, ') WITHOUT ROWID'));
+    db.exec('INSERT INTO mce_record SELECT * FROM m2 ORDER BY id; DROP TABLE m2; VACUUM');
+    db.close();
+    // The last index leaf page (type 0x0a) of the file: its type byte spoiled.
+    const bytes = readFileSync(path);
+    let last = -1;
+    for (let at = 512; at < bytes.length; at += 512) if (bytes[at] === 0x0a) last = at;
+    bytes[last] = 0x77;
+    writeFileSync(path, bytes);
+    const { records, problems } = await readWith('rasdaemon', path);
+    expect(problems).toEqual([{ path, message: 'mce_record: database disk image is malformed; the rows before it are read' }]);
+    expect(records.length).toBeGreaterThan(200);
+    expect(records.length).toBeLessThan(300);
   });
 });
 

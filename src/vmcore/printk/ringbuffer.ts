@@ -54,6 +54,13 @@ export async function* readRingbuffer(dump: DumpInfo, mem: VirtReader, prbSym: b
   const subLen = Number(dump.vmcoreinfo?.get('LENGTH(printk_info_subsystem)') ?? 16);
   const devLen = Number(dump.vmcoreinfo?.get('LENGTH(printk_info_device)') ?? 48);
 
+  // Every field read must lie inside its structure as VMCOREINFO sizes it: a SIZE() or
+  // OFFSET() that lies is named here, not met as a DataView range error per record.
+  fits('prb_desc', descSize, [[svOff, 8], [beginOff, 8], [nextOff, 8]]);
+  fits('printk_info', infoSize, [[seqOff, 8], [tsOff, 8], [lenOff, 4],
+    ...(callerOff === undefined ? [] : [[callerOff, 4] as const]),
+    ...(devOff === undefined ? [] : [[devOff + subOff, subLen] as const, [devOff + devNameOff, devLen] as const])]);
+
   const ring = new LazyRegion(mem, data, dataSize);
 
   // ids tail..head; more than the ring holds means damage: read the newest `count`
@@ -120,4 +127,10 @@ export async function* readRingbuffer(dump: DumpInfo, mem: VirtReader, prbSym: b
     }
   }
   work.end();
+}
+
+function fits(struct: string, structSize: number, fields: readonly (readonly [number, number])[]): void {
+  for (const [at, width] of fields) {
+    if (at + width > structSize) throw new PrintkError(`VMCOREINFO SIZE(${struct})=${structSize} is smaller than a field it holds (${width} bytes at offset ${at})`);
+  }
 }
