@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { corpus, CORPUS } from '../corpus.js';
 import { detectText } from '../../src/detect/index.js';
 import { parseCrashReport } from '../../src/detect/corpus-titles.js';
@@ -53,17 +52,6 @@ describe('crash-reports (syzkaller test data)', () => {
   });
 });
 const FLOOR = 0.9;
-
-describe('syzkaller reports kept in fixtures/detect/syzkaller (held out from the corpus)', () => {
-  const dir = fileURLToPath(new URL('../../fixtures/detect/syzkaller', import.meta.url));
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.txt')).sort()) {
-    it(f, () => {
-      const { r, got } = first(dir, f);
-      expect(r.titles).toContain(got?.title);
-      expect(got?.corrupted).toBe(r.corrupted);
-    });
-  }
-});
 
 // drivers/mtd/mtdoops.c: records of record_size (4096 here) bytes: u32 count, u32 magic
 // 0x5d005e00 (v2), u64 timestamp, then the log text padded with 0xff.
