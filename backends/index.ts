@@ -3,6 +3,7 @@
 import type { Backend } from '../src/backend.js';
 import { bert } from './bert/index.js';
 import { dmi } from './dmi/index.js';
+import { edac } from './edac/index.js';
 import { efi } from './efi/index.js';
 import { erst } from './erst/index.js';
 import { journal } from './journal/index.js';
@@ -28,6 +29,7 @@ export const backends: Backend[] = [
   rasdaemon,
   mcelog,
   dmi,
+  edac,
   journal,
   pcap,
   text,

@@ -2,7 +2,8 @@
 //   archive = /var/lib/crashlog          where entries are written
 //   unlink  = yes|no                     remove records from pstore/efivars once archived
 //   sources = pstore efivars bert dmi    which sources to read; "kind:PATH" overrides a path
-//                                        (dmi: the SMBIOS tables, copied into each entry)
+//                                        (dmi: the SMBIOS tables, edac: EDAC's sysfs tables,
+//                                        both copied into each entry)
 //   keep    = 0                          newest N entries kept (0: keep all)
 import { readFileSync } from 'node:fs';
 import { ApplicationError } from '../util/errors.js';

@@ -8,24 +8,26 @@ import { errnoOf, readNoFollow, type FsOps } from './fsops.js';
 import { sha256, unsafeNameReason } from './names.js';
 import { messageOf } from '../util/errors.js';
 import { isPstoreMount } from '../pstore/mount.js';
+import { readEdacSource } from './edac-source.js';
 
-export type SourceKind = 'pstore' | 'efivars' | 'bert' | 'dmi' | 'systemd-pstore';
-export const SOURCE_KINDS: SourceKind[] = ['pstore', 'efivars', 'bert', 'dmi', 'systemd-pstore'];
+export type SourceKind = 'pstore' | 'efivars' | 'bert' | 'dmi' | 'edac' | 'systemd-pstore';
+export const SOURCE_KINDS: SourceKind[] = ['pstore', 'efivars', 'bert', 'dmi', 'edac', 'systemd-pstore'];
 
 /**
  * Sources that describe the machine rather than a crash: the SMBIOS tables
- * (drivers/firmware/dmi_scan.c exports them as /sys/firmware/dmi/tables/{DMI,smbios_entry_point}),
- * which name the DIMM behind a memory error. They are copied into every new entry, are never
- * a reason for one, and are never removed from where they were read.
+ * (drivers/firmware/dmi_scan.c exports them as /sys/firmware/dmi/tables/{DMI,smbios_entry_point})
+ * and EDAC's sysfs tables (edac-source.ts: the DIMM labels the operator set), which name the
+ * DIMM behind a memory error. They are copied into every new entry, are never a reason for
+ * one, and are never removed from where they were read.
  */
-export const CONTEXT_KINDS: ReadonlySet<SourceKind> = new Set(['dmi']);
+export const CONTEXT_KINDS: ReadonlySet<SourceKind> = new Set(['dmi', 'edac']);
 const DMI_FILES = new Set(['DMI', 'smbios_entry_point']);
 
 /**
  * Sources crashlog reads but never removes from: a firmware table, and systemd-pstore's
  * archive (its copies, not pstore's space; systemd-pstore itself frees pstore).
  */
-export const NEVER_REMOVED: ReadonlySet<SourceKind> = new Set(['bert', 'dmi', 'systemd-pstore']);
+export const NEVER_REMOVED: ReadonlySet<SourceKind> = new Set(['bert', 'dmi', 'edac', 'systemd-pstore']);
 
 /**
  * systemd-pstore (src/pstore/pstore.c, Storage=external, the default) moves each record to
@@ -43,6 +45,7 @@ export const DEFAULT_SOURCES: Record<SourceKind, string> = {
   efivars: '/sys/firmware/efi/efivars',
   bert: '/sys/firmware/acpi/tables/data/BERT',
   dmi: '/sys/firmware/dmi/tables',
+  edac: '/sys/devices/system/edac/mc',
   'systemd-pstore': '/var/lib/systemd/pstore',
 };
 export const DEFAULT_PATHS = DEFAULT_SOURCES;
@@ -109,6 +112,7 @@ function readOne(f: FsOps, spec: SourceSpec, path: string, name: string, take: T
 /** Read every record of one source. Nothing here writes or deletes. */
 export function readSource(f: FsOps, spec: SourceSpec, take: TakeRecord, notes: SourceNote[]): void {
   if (spec.kind === 'systemd-pstore') return readSystemdPstore(f, spec, take, notes);
+  if (spec.kind === 'edac') return readEdacSource(f, spec, take, notes);
   let st: Stats;
   try {
     st = f.lstatSync(spec.path);

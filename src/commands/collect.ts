@@ -12,6 +12,7 @@ interface CollectFlags {
   efivars?: string;
   bert?: string;
   dmi?: string;
+  edac?: string;
   systemdPstore?: string;
   unlink?: boolean;
   cleanShutdown?: boolean;
@@ -36,13 +37,14 @@ function sourceSpecs(kinds: readonly SourceKind[], fromConfig: Partial<Record<So
 export function register(program: Command, io: RunIO): void {
   program
     .command('collect')
-    .description('archive the crash records the previous boot left (pstore, EFI variables, BERT; with the SMBIOS tables), then print the verdict')
+    .description('archive the crash records the previous boot left (pstore, EFI variables, BERT; with the SMBIOS and EDAC tables), then print the verdict')
     .option('--config <file>', 'config file (default /etc/crashlog.conf, if present)')
     .option('--archive <dir>', 'archive folder (default /var/lib/crashlog)')
     .option('--pstore <dir>', 'pstore folder to read, or "none" (default /sys/fs/pstore)')
     .option('--efivars <dir>', 'efivarfs folder whose dump-type0-* variables are read, or "none" (default /sys/firmware/efi/efivars)')
     .option('--bert <file>', 'ACPI BERT table to read, or "none" (default /sys/firmware/acpi/tables/data/BERT)')
     .option('--dmi <dir>', 'SMBIOS tables copied into each new entry (names the DIMM of a memory error), or "none" (default /sys/firmware/dmi/tables)')
+    .option('--edac <dir>', 'EDAC sysfs tables copied into each new entry (the DIMM labels set in sysfs), or "none" (default /sys/devices/system/edac/mc; absent without an EDAC driver)')
     .option('--systemd-pstore <dir>', "systemd-pstore.service's archive of the records it moved out of pstore, read (never removed from), or \"none\" (default /var/lib/systemd/pstore)")
     .option('--unlink', 'remove each record from pstore/efivars once it is safely archived')
     .option('--no-unlink', 'keep the records in pstore/efivars (overrides the config)')

@@ -5,6 +5,7 @@
 // ranges; else a type 19 array range whose array holds exactly one installed DIMM).
 import type { DimmInfo, IncidentDimm, MachineInfo, MemoryRange } from '../model/index.js';
 import type { Timeline } from '../timeline/types.js';
+import { EdacIndex } from './dimm-edac.js';
 
 export interface DimmMatch {
   dimm: DimmInfo;
@@ -42,7 +43,11 @@ export class MachineIndex {
   private readonly byHandle = new Map<number, DimmInfo>();
   private readonly byName = new Map<string, DimmInfo | null>();
 
-  constructor(readonly machine: MachineInfo) {
+  /** EDAC's sysfs DIMMs (the edac backend), when an input held them. */
+  readonly edac: EdacIndex | undefined;
+
+  constructor(readonly machine: MachineInfo, edac?: MachineInfo) {
+    this.edac = edac?.edac?.length ? new EdacIndex(edac.edac) : undefined;
     for (const d of machine.dimms) {
       if (d.sizeKB === 0) continue; // an empty slot holds no memory to fail
       this.byHandle.set(d.handle, d);
@@ -95,9 +100,18 @@ export function machinesOf(timeline: Timeline): MachineInfo[] {
   return out;
 }
 
-/** The machine's tables: the one with the most DIMMs (copies of one table read twice are one). */
+const edacDimms = (m: MachineInfo): number => (m.edac ?? []).reduce((n, c) => n + c.dimms.length, 0);
+
+/**
+ * The machine's tables: the SMBIOS record with the most DIMMs (copies of one table read
+ * twice are one), and the EDAC record with the most (the last of equals: an archive's
+ * entries are read oldest first). EDAC alone still makes an index, with no SMBIOS DIMMs.
+ */
 export function machineIndexOf(from: Timeline | readonly MachineInfo[]): MachineIndex | undefined {
   const all = Array.isArray(from) ? from : machinesOf(from as Timeline);
-  if (!all.length) return undefined;
-  return new MachineIndex(all.reduce((a, b) => (b.dimms.length > a.dimms.length ? b : a)));
+  const smbios = all.filter((m) => !m.edac);
+  const edac = all.filter((m) => m.edac).reduce<MachineInfo | undefined>((a, b) => (!a || edacDimms(b) >= edacDimms(a) ? b : a), undefined);
+  if (!smbios.length && !edac) return undefined;
+  const best = smbios.length ? smbios.reduce((a, b) => (b.dimms.length > a.dimms.length ? b : a)) : { ...edac!, edac: undefined };
+  return new MachineIndex(best, edac);
 }

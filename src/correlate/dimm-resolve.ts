@@ -7,9 +7,17 @@
 //      ghes_edac puts in its detail text;
 //   4. the physical address, through SMBIOS types 20 and 19 (dimm-machine.ts).
 // Without SMBIOS tables a label is still a name; EDAC's layers say where it sits.
+// An error whose label is missing or only the driver's default ("CPU_SrcID#0_MC#0_Chan#1_DIMM#0",
+// "mc#0csrow#1channel#0": dimm-edac.ts) takes, at step 2, the label the operator set in EDAC's
+// sysfs for the DIMM at its MC and layers. It stays a label, below the SMBIOS handle: the
+// handle is the firmware's own pointer to the type 17 structure, while the sysfs label is a
+// name someone typed, which names an SMBIOS DIMM only when it equals its locator (as
+// ghes_edac's labels do); and it goes before "DIMM location" and the address, which the
+// driver's mapping to (mc, layers) already resolved more exactly than an address range can.
 import type { DimmInfo, MachineCheck, MemoryError, SourceRef } from '../model/index.js';
 import { mceDetails } from '../mce/decode.js';
 import { type MachineIndex, dimmName } from './dimm-machine.js';
+import { edacDimmPlace, isDriverLabel } from './dimm-edac.js';
 
 export interface DimmHit {
   dimm?: DimmInfo;
@@ -48,20 +56,26 @@ function cperPlace(e: MemoryError): string | undefined {
 /** The DIMM a memory error names, by the first way that works (see the top of the file). */
 export function resolveMemoryError(e: MemoryError, idx: MachineIndex | undefined): DimmHit | undefined {
   const source = e.source;
-  const label = e.label !== undefined && !NO_LABEL.test(e.label.trim()) ? e.label.trim() : undefined;
+  const own = e.label !== undefined && !NO_LABEL.test(e.label.trim()) ? e.label.trim() : undefined;
+  const sysfs = own === undefined || isDriverLabel(own) ? idx?.edac?.labelled(e) : undefined;
+  const label = sysfs?.label ?? own;
+  const named = sysfs
+    ? `EDAC's sysfs labels ${edacDimmPlace(sysfs)} "${sysfs.label}"${own ? ` (the error gave the driver's default name "${own}")` : ''}`
+    : undefined;
   const handle = e.where?.dimmHandle ?? [e.label, e.detail].map((t) => (t ? HANDLE.exec(t) : null)).find((m) => m)?.[1];
   const h = typeof handle === 'string' ? Number.parseInt(handle, 16) : handle;
   if (idx) {
     const byHandle = h !== undefined ? idx.handle(h) : undefined;
     if (byHandle) return { dimm: byHandle, ...(label ? { label } : {}), how: `the error names SMBIOS handle ${hex4(h!)}`, source };
     const byLabel = label ? idx.name(label) : undefined;
-    if (byLabel) return { dimm: byLabel, label: label!, how: `the error's label "${label}" is this DIMM's SMBIOS name`, source };
+    if (byLabel) return { dimm: byLabel, label: label!, how: named ? `${named}, this DIMM's SMBIOS name` : `the error's label "${label}" is this DIMM's SMBIOS name`, source };
     const loc = DIMM_LOCATION.exec(e.detail ?? '')?.[1];
     const byLoc = loc ? idx.prefix(loc) : undefined;
     if (byLoc) return { dimm: byLoc, ...(label ? { label } : {}), how: `the kernel printed "DIMM location: ${dimmName(byLoc)}"`, source };
     const byAddr = e.physAddr !== undefined ? idx.address(e.physAddr) : undefined;
     if (byAddr) return { dimm: byAddr.dimm, ...(label ? { label } : {}), how: byAddr.how, source };
   }
+  if (named) return { label: label!, how: named, source };
   if (label) return { label, how: `the platform names it "${label}"${edacPlace(e) ? ` (${edacPlace(e)})` : ''}`, source };
   if (h !== undefined) return { label: `SMBIOS handle ${hex4(h)}`, how: 'the error names this SMBIOS handle (no SMBIOS table was given to name it)', source };
   const place = cperPlace(e);

@@ -10,6 +10,7 @@ import { lineReport, reportLines } from './report.js';
 import { GCE_HANGUP, headerText, mergedHeader, startsWith } from './header.js';
 import { guiltyFunction, stackMissing } from './stack.js';
 import { normalizeTitle } from './title.js';
+import { printedLines } from './inline.js';
 
 export type { CrashEvent, Frame } from './types.js';
 export type { CrashKind } from './rules.js';
@@ -113,8 +114,20 @@ const bare = (m: KernelMessage): boolean => m.caller === undefined && m.tsNs ===
 /** A line of another task's (or another program's) report than `caller`'s. */
 const otherTask = (m: KernelMessage, caller: string): boolean => m.caller === undefined ? m.tsNs === undefined : m.caller !== caller;
 
-/** Every crash event in one boot's messages, in order. */
+/** Every crash event in one boot's messages, in order. A symbolized report is read as the
+ * kernel printed it (inline.ts); the events' indices are into `messages` all the same. */
 export function detect(messages: readonly KernelMessage[]): CrashEvent[] {
+  const printed = printedLines(messages);
+  if (!printed) return detectPrinted(messages);
+  const events = detectPrinted(printed.map((i) => messages[i]!));
+  for (const ev of events) {
+    ev.first = printed[ev.first]!;
+    ev.last = printed[ev.last]!;
+  }
+  return events;
+}
+
+function detectPrinted(messages: readonly KernelMessage[]): CrashEvent[] {
   const starts: Start[] = [];
   let hangup = false;
   for (let i = 0; i < messages.length; i++) {

@@ -201,5 +201,15 @@ export interface MachineReport {
   system?: { manufacturer?: string; productName?: string; version?: string; serial?: string; uuid?: string; sku?: string; family?: string };
   baseboard?: { manufacturer?: string; productName?: string; version?: string; serial?: string; assetTag?: string };
   dimms: { handle: string; locator?: string; bankLocator?: string; size: string; serial?: string; partNumber?: string; manufacturer?: string; speed?: string }[];
+  /** EDAC's sysfs tables (the edac backend), when an input held them. */
+  edac?: EdacReport;
+  source: SourceRef;
+}
+
+/** The `machine.edac` section: EDAC's controllers and DIMMs with the labels set in sysfs. */
+export interface EdacReport {
+  controllers: { mc: number; name?: string; sizeMB?: number; ceCount?: number; ueCount?: number; ceNoInfoCount?: number; ueNoInfoCount?: number; secondsSinceReset?: number }[];
+  /** `location` as dimm_location prints it ("channel 0 slot 1"); `dimm` the N of dimmN/rankN/csrowN. */
+  dimms: { mc: number; dimm: number; from: 'dimm' | 'rank' | 'csrow'; label?: string; location: string; size?: string; memType?: string; ceCount?: number; ueCount?: number }[];
   source: SourceRef;
 }

@@ -187,7 +187,47 @@ export interface MemoryRange {
   dimmHandle?: number;
 }
 
-/** The machine as its SMBIOS tables describe it (types 0, 1, 2, 17, 19, 20). */
+/**
+ * One DIMM (or rank) as EDAC's sysfs shows it: drivers/edac/edac_mc_sysfs.c dimm_attrs
+ * (mcN/dimmN or mcN/rankN), or the legacy csrowN/chX_* files (CONFIG_EDAC_LEGACY_SYSFS).
+ */
+export interface EdacDimm {
+  mc: number;
+  /** N of dimmN/rankN; for the legacy layout the csrow. */
+  index: number;
+  /** Which sysfs folder it came from: rank when the controller is chip-select based (mci->csbased). */
+  from: 'dimm' | 'rank' | 'csrow';
+  /** dimm_label (chX_dimm_label): the operator's name, or the driver's default; absent when empty. */
+  label?: string;
+  /** dimm_location's layers, outermost first (edac_layer_name: branch, channel, slot, csrow, memory). */
+  layers: { name: string; pos: number }[];
+  /** `size` in MiB (PAGES_TO_MiB); unknown for a legacy channel (size_mb is the whole csrow's). */
+  sizeMB?: number;
+  memType?: string;
+  devType?: string;
+  edacMode?: string;
+  ceCount?: number;
+  ueCount?: number;
+}
+
+/** One memory controller, /sys/devices/system/edac/mc/mcN (edac_mc_sysfs.c mci_attrs). */
+export interface EdacController {
+  mc: number;
+  /** mc_name: the driver's controller name ("Skylake Socket#0 IMC#0"). */
+  name?: string;
+  sizeMB?: number;
+  ceCount?: number;
+  ueCount?: number;
+  ceNoInfoCount?: number;
+  ueNoInfoCount?: number;
+  secondsSinceReset?: number;
+  dimms: EdacDimm[];
+}
+
+/**
+ * The machine as its SMBIOS tables describe it (types 0, 1, 2, 17, 19, 20), or as EDAC's
+ * sysfs does (`edac`, from the edac backend: then `dimms` and `ranges` are empty).
+ */
 export interface MachineInfo {
   kind: 'machine';
   /** "2.8", "3.0.0"; undefined when only the table was read. */
@@ -197,6 +237,10 @@ export interface MachineInfo {
   baseboard?: { manufacturer?: string; productName?: string; version?: string; serial?: string; assetTag?: string };
   dimms: DimmInfo[];
   ranges: MemoryRange[];
+  /** EDAC's memory controllers and their DIMMs with the labels the operator set. */
+  edac?: EdacController[];
+  /** Where `edac` was read, when a report joins it to an SMBIOS record (src/report/machine.ts). */
+  edacSource?: SourceRef;
   /** When the tables were taken, when known (an archive entry). */
   time?: Date;
   problem?: string;

@@ -15,7 +15,7 @@ describe('config file', () => {
       archive: '/var/lib/crashlog',
       unlink: false,
       keep: 0,
-      sources: { pstore: '/sys/fs/pstore', efivars: '/sys/firmware/efi/efivars', bert: '/sys/firmware/acpi/tables/data/BERT', dmi: '/sys/firmware/dmi/tables', 'systemd-pstore': '/var/lib/systemd/pstore' },
+      sources: { pstore: '/sys/fs/pstore', efivars: '/sys/firmware/efi/efivars', bert: '/sys/firmware/acpi/tables/data/BERT', dmi: '/sys/firmware/dmi/tables', edac: '/sys/devices/system/edac/mc', 'systemd-pstore': '/var/lib/systemd/pstore' },
     });
   });
 
