@@ -148,7 +148,7 @@ async function readKept(input: ResolvedInput, index: number, options: ReadOption
     if (!done) return void segments.push(s);
     done(s, records);
     records = [];
-  }, whole);
+  }, whole, !done);
   // Log lines go straight to the segments, as messages or (a text log's) lines made messages only if kept.
   const ctx = { options, problem: (p: Problem) => problems.push(p), lines };
   const take = (r: CrashRecord) => {

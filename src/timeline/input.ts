@@ -3,24 +3,30 @@
 // after it starts another, so a reader's stream is never held whole.
 import { Cut, newSegment, SegmentCutter, type Segment } from './segments.js';
 import { SegmentKeeper, type Pending } from './keep.js';
+import { SegmentThinner } from './thin.js';
 
 export class InputSegments {
   private readonly cutter = new SegmentCutter();
   private cur: Segment | undefined;
   private keeper: SegmentKeeper;
+  /** Present when the input's segments are held to its end (not judged as they come). */
+  private readonly thinner: SegmentThinner | undefined;
   /** Lines read, kept or not. */
   lines = 0;
   /** Lines not kept, and how many of them could have started a report (keep.ts). */
   notKept = 0;
   reportsNotKept = 0;
 
-  /** `whole`: every line kept (keep.ts SegmentKeeper). */
+  /** `whole`: every line kept (keep.ts SegmentKeeper). `held`: `done` holds every segment
+   * to the input's end, so an input of many segments is thinned as it grows (thin.ts). */
   constructor(
     private readonly input: number,
     private readonly done: (s: Segment) => void,
     private readonly whole = false,
+    held = false,
   ) {
     this.keeper = new SegmentKeeper(whole);
+    this.thinner = held && !whole ? new SegmentThinner() : undefined;
   }
 
   push(m: Pending): void {
@@ -36,6 +42,11 @@ export class InputSegments {
   /** The last segment: call once the input is read. */
   end(): void {
     this.finish();
+    if (this.thinner) {
+      this.thinner.end();
+      this.notKept += this.thinner.notKept;
+      this.reportsNotKept += this.thinner.reportsNotKept;
+    }
   }
 
   private finish(): void {
@@ -49,5 +60,6 @@ export class InputSegments {
     this.cur = undefined;
     this.keeper = new SegmentKeeper(this.whole);
     this.done(s);
+    this.thinner?.add(s);
   }
 }

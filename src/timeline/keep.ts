@@ -24,8 +24,8 @@ const HEAD = 2_000;
 const TAIL = 2_000;
 /** At least TAIL (the last window's end is kept whole) and more than a report's reach (AFTER). */
 const OVERLAP = 2_048;
-const BEFORE = 100;
-const AFTER = 1_000;
+export const BEFORE = 100;
+export const AFTER = 1_000;
 /** Lines kept from a segment's middle (reports and facts), at most. */
 export const KEEP_CAP = 200_000;
 
@@ -51,7 +51,7 @@ export type Pending = KernelMessage | LazyLine;
 const isLazy = (p: Pending): p is LazyLine => (p as { make?: unknown }).make !== undefined;
 
 /** A string of its own: a kept line must not hold the whole chunk it was sliced from. */
-function own(s: string): string {
+export function own(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 

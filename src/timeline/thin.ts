@@ -1,0 +1,106 @@
+// An input of many short segments (a 256 MiB mtdoops partition holds 65,536 dumps, a
+// pstore/blk disk thousands of zones) kept in bounded memory. keep.ts keeps a short segment
+// whole; past INPUT_WHOLE lines kept of one input, its older segments are thinned to what a
+// verdict reads of them, as keep.ts keeps a long segment's middle:
+// - the first and last line (the boot grouping, build.ts, reads a segment's ends);
+// - BEFORE lines ahead of and AFTER lines after every line that could start a report
+//   (src/detect/starts.ts), so detect() finds in them what it finds in the whole segment;
+// - fact lines (machine checks, EDAC: keep.ts isFactLine).
+// The newest segments of the input, NEWEST lines of them, stay whole: the input's ending (a
+// store's last dump, the console's last lines) is what unknown.ts and findPanic read. At most
+// KEEP_CAP lines of report windows are kept from thinned segments; past that their reports
+// are counted (reportsNotKept), never lost silently.
+import type { Segment } from './segments.js';
+import { AFTER, BEFORE, KEEP_CAP, isFactLine, own } from './keep.js';
+import { mayStartReport } from '../detect/starts.js';
+
+/** Lines one input keeps whole before its older segments are thinned. */
+export const INPUT_WHOLE = 100_000;
+/** Lines of an input's newest segments never thinned. */
+const NEWEST = 2_000;
+
+interface Thinned {
+  s: Segment;
+  /** Its lines before thinning, while it is among the newest. */
+  whole: Segment['messages'];
+  dropped: number;
+  reports: number;
+  windows: number;
+}
+
+/**
+ * Segments as they are handed on. Once the input passes INPUT_WHOLE, each is thinned at
+ * once (its dropped lines die young, never reaching the old generation) and its whole lines
+ * are remembered while it is among the newest NEWEST lines; at the end those get them back.
+ */
+export class SegmentThinner {
+  /** Segments of the input so far, oldest first: before INPUT_WHOLE, or the newest since. */
+  private recent: Thinned[] = [];
+  private recentLines = 0;
+  private total = 0;
+  private windowLines = 0;
+  notKept = 0;
+  reportsNotKept = 0;
+
+  add(s: Segment): void {
+    this.total += s.messages.length;
+    const past = this.total > INPUT_WHOLE;
+    if (past && this.recent.length && this.recent[0]!.whole === this.recent[0]!.s.messages) {
+      for (const r of this.recent) this.thin(r); // the input just passed INPUT_WHOLE
+    }
+    const r: Thinned = { s, whole: s.messages, dropped: 0, reports: 0, windows: 0 };
+    this.recent.push(r);
+    this.recentLines += r.whole.length;
+    if (past) this.thin(r);
+    while (this.recent.length > 1 && (past || this.total > INPUT_WHOLE) && this.recentLines - this.recent[0]!.whole.length >= NEWEST) {
+      this.recentLines -= this.recent.shift()!.whole.length; // its thinning stands
+    }
+  }
+
+  /** The input is read: its newest segments get their whole lines back. */
+  end(): void {
+    for (const r of this.recent) {
+      if (r.s.messages === r.whole) continue;
+      r.s.messages = r.whole;
+      r.s.notKept = (r.s.notKept ?? 0) - r.dropped || undefined;
+      r.s.reportsNotKept = (r.s.reportsNotKept ?? 0) - r.reports || undefined;
+      if (r.s.notKept === undefined) delete r.s.notKept;
+      if (r.s.reportsNotKept === undefined) delete r.s.reportsNotKept;
+      this.notKept -= r.dropped;
+      this.reportsNotKept -= r.reports;
+      this.windowLines -= r.windows;
+    }
+    this.recent = [];
+  }
+
+  private thin(r: Thinned): void {
+    const s = r.s;
+    const msgs = r.whole;
+    const n = msgs.length;
+    if (n <= 2) return;
+    const keep = new Uint8Array(n);
+    keep[0] = keep[n - 1] = 1;
+    let reports = 0;
+    for (let i = 0; i < n; i++) {
+      const text = msgs[i]!.text;
+      if (mayStartReport(text)) {
+        if (this.windowLines >= KEEP_CAP) { reports++; continue; }
+        keep.fill(1, Math.max(0, i - BEFORE), Math.min(n, i + AFTER + 1));
+      } else if (isFactLine(text)) keep[i] = 1;
+    }
+    const out = [];
+    for (let i = 0; i < n; i++) if (keep[i]) out.push(msgs[i]!);
+    if (out.length === n) return;
+    // A kept line must not pin its record's whole decoded text (keep.ts own).
+    for (const m of out) m.text = own(m.text);
+    r.windows = out.length - 2;
+    this.windowLines += r.windows;
+    r.dropped = n - out.length;
+    r.reports = reports;
+    s.messages = out;
+    s.notKept = (s.notKept ?? 0) + r.dropped;
+    if (reports) s.reportsNotKept = (s.reportsNotKept ?? 0) + reports;
+    this.notKept += r.dropped;
+    this.reportsNotKept += reports;
+  }
+}

@@ -1,0 +1,76 @@
+// An input of many short segments (an mtdoops partition of many records) kept in bounded
+// memory (src/timeline/thin.ts): past INPUT_WHOLE lines its older records are thinned to what
+// a verdict reads of them, and the verdict is the one every line gives. Built as
+// drivers/mtd/mtdoops.c writes: records of record_size bytes, each u32 count, u32 magic
+// 0x5d005e00, u64 time, then the log text, padded with 0xff.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/analyze.js';
+import { renderText } from '../../src/report/text.js';
+import { INPUT_WHOLE } from '../../src/timeline/thin.js';
+
+const SAMPLE = new URL('../../fixtures/pstore/ramoops-oops-panic/serial-console.log', import.meta.url);
+const RECORD = 16 * 1024;
+const stamp = (ns: number) => `[${String(Math.floor(ns / 1e9)).padStart(5, ' ')}.${String(Math.floor(ns / 1e3) % 1e6).padStart(6, '0')}]`;
+
+/** `records` records of one boot: routine lines, a WARNING report in the middle one, the sample's crash in the last. */
+function image(records: number): Buffer {
+  const texts = readFileSync(SAMPLE, 'utf8').split('\n').map((l) => /\[\s*\d+\.\d{6}\] (.*)$/.exec(l)?.[1]).filter((t): t is string => t !== undefined);
+  const cut = texts.findIndex((t) => t.includes('[ cut here ]'));
+  const end = texts.findIndex((t) => t.includes('---[ end trace'));
+  const warning = texts.slice(cut, end + 1);
+  const crash = texts.slice(cut);
+  const img = Buffer.alloc(records * RECORD, 0xff);
+  let ns = 5e9;
+  for (let r = 0; r < records; r++) {
+    const lines: string[] = [];
+    const special = r === records - 1 ? crash : r === Math.floor(records / 2) ? warning : [];
+    let bytes = special.reduce((n, t) => n + t.length + 16, 0);
+    for (let i = 0; bytes < RECORD - 400; i++) {
+      const l = `${stamp((ns += 41_000))} e1000e 0000:00:19.0 eth0: link ${i % 2 ? 'up' : 'down'} ${r}.${i}`;
+      lines.push(l);
+      bytes += l.length + 1;
+    }
+    if (r === Math.floor(records / 2) + 1) lines.push(`${stamp((ns += 1000))} EDAC MC0: 1 CE memory read error on DIMM_A1 (channel:0 slot:0 page:0x12345 offset:0x0 grain:8 syndrome:0x0)`);
+    for (const t of special) lines.push(`${stamp((ns += 1000))} ${t}`);
+    const text = Buffer.from(lines.join('\n') + '\n');
+    const at = r * RECORD;
+    img.writeUInt32LE(r + 1, at);
+    img.writeUInt32LE(0x5d005e00, at + 4);
+    img.writeBigUInt64LE(BigInt(ns), at + 8);
+    text.copy(img, at + 16, 0, Math.min(text.length, RECORD - 16));
+  }
+  return img;
+}
+
+describe('an mtdoops partition of many records, kept for its verdict', () => {
+  it(`gives the verdict every line gives, its older records thinned past ${INPUT_WHOLE} lines and the rest counted`, async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'crashlog-thin-')), 'mtdoops.img');
+    writeFileSync(path, image(900));
+    const all = await analyze([path]);
+    const kept = await analyze([path], { keep: 'verdict' });
+    const html = await analyze([path], { keep: 'boots' });
+    expect(all.inputs[0]!.records).toBeGreaterThan(INPUT_WHOLE * 1.2);
+    expect(kept.incidents.map((i) => i.title)).toEqual(['WARNING in forge_check_state', 'kernel panic: sysrq triggered crash']);
+    // The same verdict; a thinned boot's key hashes its kept lines (build.ts bootKey reads a
+    // boot's last lines), the same for `report` and `report --html`, and for collect's entry
+    // read again (all keep 'verdict' or 'boots').
+    const unkeyed = (a: typeof all) => a.incidents.map((i) => ({ ...i, boot: '' }));
+    expect(unkeyed(kept)).toEqual(unkeyed(all));
+    expect(html.incidents).toEqual(kept.incidents);
+    expect((await analyze([path], { keep: 'verdict' })).incidents).toEqual(kept.incidents);
+    // The last boot ends in records never thinned: its key is the one every line gives.
+    expect(kept.incidents[1]!.boot).toBe(all.incidents[1]!.boot);
+    // The WARNING of a thinned record is still an event; the EDAC line of another is kept.
+    expect(kept.incidents.flatMap((i) => i.events).filter((e) => e.title === 'WARNING in forge_check_state')).toHaveLength(2);
+    const texts = html.timeline.boots.flatMap((b) => b.messages.map((m) => m.text));
+    expect(texts.filter((t) => t.startsWith('EDAC MC0: 1 CE'))).toHaveLength(1);
+    // Lines read are all counted; those let go are said, and were most of them.
+    expect(kept.inputs[0]!.records).toBe(all.inputs[0]!.records);
+    expect(kept.inputs[0]!.notKept).toBeGreaterThan(all.inputs[0]!.records / 2);
+    expect(renderText(kept)).toContain(`${kept.inputs[0]!.notKept} lines not kept (far from any report)`);
+    expect(html.timeline.boots.reduce((n, b) => n + b.messages.length, 0)).toBeLessThan(all.inputs[0]!.records / 2);
+  });
+});
