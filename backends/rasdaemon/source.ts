@@ -12,7 +12,7 @@ import { BtreeRow } from './record.js';
 import { ValuesRow } from './scan-row.js';
 import type { RowSource } from './scan.js';
 import type { ReadOnlySqlite } from './sqlite.js';
-import { ident, type SqliteTable } from './table.js';
+import { QUERY_BUDGET_MS, ident, type SqliteTable } from './table.js';
 
 const hasWal = (path: string): boolean => {
   try {
@@ -61,7 +61,8 @@ export function tableSource(db: ReadOnlySqlite | undefined, file: SqliteFile | u
     each: (visit) => {
       // SQLite stops at a damaged page: what was read before it still counts.
       try {
-        for (const values of db.rows(`SELECT ${select} FROM ${ident(t.name)}`, maxRows + 1, () => {})) {
+        const budget = { ms: QUERY_BUDGET_MS, onTime: (n: number) => problem(`${t.name}: SQLite read ${n} rows in ${QUERY_BUDGET_MS / 1000} s, crashlog's time for one query: the rows after them are not read`) };
+        for (const values of db.rows(`SELECT ${select} FROM ${ident(t.name)}`, maxRows + 1, () => {}, budget)) {
           row.values = values;
           if (!visit()) return;
         }

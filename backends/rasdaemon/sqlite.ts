@@ -18,12 +18,14 @@ import type { Database as WasmDatabase } from 'node-sqlite3-wasm';
 import type { SqliteTable } from './table.js';
 
 export { ident, type SqliteTable } from './table.js';
+import { QUERY_BUDGET_MS, type QueryBudget } from './table.js';
 import { startWork } from '../../src/input/work.js';
 
 /** A million rows: what a query of the reader was once cut at. The reader's bounds are now
  * read.ts's SCAN_LIMITS (a million rows pass them); scripts/fuzz/grow.ts still builds its
  * large database one row past this. */
 export const MAX_ROWS_PER_QUERY = 1_000_000;
+export { QUERY_BUDGET_MS, type QueryBudget } from './table.js';
 /** Tables and columns looked at in one schema. */
 const MAX_TABLES = 1000;
 
@@ -125,10 +127,12 @@ export class ReadOnlySqlite {
 
   /**
    * The rows of `sql` as arrays of values in column order, at most `max`; `onLimit` is
-   * called when there were more. Integers come as numbers when safe, else as bigints.
+   * called when there were more, `budget.onTime` when the query ran out of time (the rows
+   * before are given). Integers come as numbers when safe, else as bigints.
    * The result columns must have distinct names (each row comes as an object by name).
    */
-  *rows(sql: string, max: number, onLimit: (max: number) => void): Generator<unknown[]> {
+  *rows(sql: string, max: number, onLimit: (max: number) => void, budget: QueryBudget = { ms: QUERY_BUDGET_MS }): Generator<unknown[]> {
+    const deadline = performance.now() + budget.ms;
     const stmt = this.db.prepare(`${sql} LIMIT ${max + 1}`);
     // A query's work: the bytes it reads, of the file's size (a table scan reads about all).
     const fd = fdOfPath.get(resolve(this.path));
@@ -140,6 +144,11 @@ export class ReadOnlySqlite {
       for (const row of stmt.iterate()) {
         if (++n > max) {
           onLimit(max);
+          return;
+        }
+        // A clock look every 256 rows: a query's time is bounded, whatever its table holds.
+        if ((n & 0xff) === 0 && performance.now() > deadline) {
+          budget.onTime?.(n - 1);
           return;
         }
         yield Object.values(row as object);

@@ -19,3 +19,8 @@ export interface SqliteTable {
 
 /** A double-quoted SQL identifier. */
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** Wall time one query through SQLite may take (the in-place reader, btree.ts, is bounded by
+ * the file's pages): past it the rows read so far are what the table gives, and a problem says so. */
+export const QUERY_BUDGET_MS = 20_000;
+export interface QueryBudget { ms: number; onTime?: (rows: number) => void }

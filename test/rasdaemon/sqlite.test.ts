@@ -93,6 +93,19 @@ describe('ReadOnlySqlite', () => {
     expect(hit).toEqual([3]);
   });
 
+  it('stops a query at its time budget, giving the rows read before, and says how many', () => {
+    const p = join(work, 'budget.db');
+    buildRasdaemonDb(p, Array.from({ length: 2000 }, (_, i) => ({ bank: 8, status: FATAL, walltime: 1_795_000_000 + i })));
+    const db = ReadOnlySqlite.open(p);
+    const said: number[] = [];
+    let n = 0;
+    // A budget already spent: the first clock look (row 256) ends the query.
+    for (const _ of db.rows('SELECT id FROM mce_record', 10_000, () => {}, { ms: -1, onTime: (rows) => said.push(rows) })) n++;
+    db.close();
+    expect(n).toBe(255);
+    expect(said).toEqual([255]);
+  });
+
   it('a file that is not SQLite is a problem', async () => {
     const p = join(work, 'not.db');
     const { writeFileSync } = await import('node:fs');
