@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './gc.js';
 import { run } from './cli.js';
 
 // A reader that went away (`crashlog dmesg vmcore | head`) ends the run quietly, with the

@@ -5,7 +5,7 @@ import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { inflateRecord } from '../../src/util/inflate.js';
 import type { ReadContext, Yielded } from '../../src/backend.js';
-import { readSmallOrReport } from '../../src/input/file.js';
+import { Slab, readSmallOrReport } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
 import { parseDmesgHeader } from '../../src/pstore/header.js';
@@ -78,8 +78,8 @@ export function pstoreId(n: EfiDumpName): string {
   return ((BigInt(n.time) * 100n + BigInt(n.part)) * 1000n + BigInt(n.count ?? 0)).toString();
 }
 
-export async function readEfiPart(v: EfiVar, ctx: ReadContext): Promise<EfiPart | undefined> {
-  const raw = await readSmallOrReport(v.path, MAX_VAR_BYTES, ctx);
+export async function readEfiPart(v: EfiVar, ctx: ReadContext, slab?: Slab): Promise<EfiPart | undefined> {
+  const raw = await readSmallOrReport(v.path, MAX_VAR_BYTES, ctx, slab);
   if (!raw) return undefined;
   if (raw.length < EFIVARFS_ATTR_BYTES) {
     ctx.problem({ path: v.path, offset: 0, message: `efivarfs file of ${raw.length} bytes, shorter than its ${EFIVARFS_ATTR_BYTES}-byte attributes` });
@@ -101,9 +101,10 @@ export async function readEfiPart(v: EfiVar, ctx: ReadContext): Promise<EfiPart 
 export async function* readEfi(path: string, ctx: ReadContext): AsyncIterable<Yielded> {
   const vars = await listEfiVars(path, ctx);
   const parts: DumpPart[] = [];
+  const slab = new Slab();
   for (const dump of groupDumps(vars)) {
     for (const v of [...dump].sort((a, b) => a.name.part - b.name.part)) {
-      const part = await readEfiPart(v, ctx);
+      const part = await readEfiPart(v, ctx, slab);
       if (!part) continue;
       if (v.name.type !== 0) {
         yield { kind: 'blob', type: `efi-type${v.name.type}`, size: part.bytes.length, ...(dateAt(v.name.time * 1000) ? { time: dateAt(v.name.time * 1000)! } : {}), source: { backend: ID, path: v.path, id: part.id, part: v.name.part } };

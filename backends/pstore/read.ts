@@ -5,7 +5,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ReadContext, Yielded } from '../../src/backend.js';
-import { readSmallOrReport } from '../../src/input/file.js';
+import { Slab, readSmallOrReport } from '../../src/input/file.js';
 import { startWork } from '../../src/input/work.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
@@ -130,10 +130,10 @@ function recordTail(f: RecordFile, size: number, ctx: ReadContext): RecordText {
   }
 }
 
-async function recordBytes(f: RecordFile, ctx: ReadContext, budget: { left: number }): Promise<RecordText | undefined> {
+async function recordBytes(f: RecordFile, ctx: ReadContext, budget: { left: number }, slab: Slab): Promise<RecordText | undefined> {
   const size = f.name.compressed || !TEXT_TYPES.includes(f.name.type) ? 0 : statSync(f.path).size;
   if (size > MAX_TEXT_BYTES) return recordTail(f, size, ctx);
-  const raw = await readSmallOrReport(f.path, MAX_RECORD_BYTES, ctx);
+  const raw = await readSmallOrReport(f.path, MAX_RECORD_BYTES, ctx, slab);
   if (!raw) return undefined;
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   if (!f.name.compressed) return { bytes: buf, shift: 0 };
@@ -192,10 +192,11 @@ export async function* readPstore(path: string, ctx: ReadContext): AsyncGenerato
   const files = await listRecords(path, ctx);
   const parts: DumpPart[] = [];
   const budget = { left: ENC_Z_BUDGET };
+  const slab = new Slab();
   const work = startWork(`reading ${path}`, files.length, 'files');
   for (const [i, f] of files.entries()) {
     work.at(i);
-    const text = await recordBytes(f, ctx, budget);
+    const text = await recordBytes(f, ctx, budget, slab);
     if (!text) continue;
     const { bytes, shift } = text;
     const source = { backend: ID, path: f.path, offset: 0, id: `${f.name.type}-${f.name.backend}-${f.name.id}` };

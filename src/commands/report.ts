@@ -47,7 +47,11 @@ export function register(program: Command, io: RunIO): void {
         if (opts.bundle) await (await import('../report/bundle.js')).bundleReport(opts.bundle, r, io);
         return r;
       }));
-      if (opts.json) io.stdout(stringifyJson(toJsonReport(a)) + '\n');
+      if (opts.json) {
+        // Two writes: a newline concatenated to a report of tens of MB is one more copy of it.
+        io.stdout(stringifyJson(toJsonReport(a)));
+        io.stdout('\n');
+      }
       else if (opts.html) io.stdout(renderHtml(a));
       else {
         const out = textOut(io, opts.color);

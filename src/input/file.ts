@@ -114,13 +114,14 @@ export async function withInput<T>(path: string, fn: (f: InputFile) => Promise<T
  * files are a few KiB each and come by the thousand (a pstore archive), where one
  * thread-pool round trip per open, stat, read and close is most of the time.
  */
-export async function readSmall(path: string, max: number): Promise<Uint8Array> {
+export async function readSmall(path: string, max: number, slab?: Slab): Promise<Uint8Array> {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
     if (size > max) throw new FormatError(path, 0, `file is ${size} bytes, more than the ${max} this reader takes`);
     // Some /sys files report size 0 whatever they hold: read those up to a chunk.
-    const buf = Buffer.allocUnsafe(Math.min(max, size > 0 ? size : SMALL_READ_CHUNK));
+    const n = Math.min(max, size > 0 ? size : SMALL_READ_CHUNK);
+    const buf = slab ? slab.take(n) : Buffer.allocUnsafe(n);
     let got = 0;
     while (got < buf.length) {
       const n = readSync(fd, buf, got, buf.length - got, got);
@@ -133,10 +134,32 @@ export async function readSmall(path: string, max: number): Promise<Uint8Array> 
   }
 }
 
+/**
+ * Buffers for many small files carved from 1 MiB slabs: one ArrayBuffer per file of a
+ * 10,000-record pstore archive cost a fifth of reading it. A slab lives as long as any
+ * file's bytes in it; a file over a quarter slab gets a buffer of its own.
+ */
+export class Slab {
+  private static readonly SIZE = 1 << 20;
+  private buf = Buffer.allocUnsafeSlow(0);
+  private used = 0;
+
+  take(n: number): Buffer {
+    if (n > Slab.SIZE / 4) return Buffer.allocUnsafe(n);
+    if (this.used + n > this.buf.length) {
+      this.buf = Buffer.allocUnsafeSlow(Slab.SIZE);
+      this.used = 0;
+    }
+    const out = this.buf.subarray(this.used, this.used + n);
+    this.used += (n + 7) & ~7;
+    return out;
+  }
+}
+
 /** readSmall, or undefined with a "cannot read" problem for the path. */
-export async function readSmallOrReport(path: string, max: number, ctx: ReadContext): Promise<Uint8Array | undefined> {
+export async function readSmallOrReport(path: string, max: number, ctx: ReadContext, slab?: Slab): Promise<Uint8Array | undefined> {
   try {
-    return await readSmall(path, max);
+    return await readSmall(path, max, slab);
   } catch (err) {
     ctx.problem({ path, message: `cannot read: ${messageOf(err)}` });
     return undefined;

@@ -26,6 +26,7 @@ interface Thinned {
   dropped: number;
   reports: number;
   windows: number;
+  next?: Thinned | undefined;
 }
 
 /**
@@ -34,32 +35,44 @@ interface Thinned {
  * are remembered while it is among the newest NEWEST lines; at the end those get them back.
  */
 export class SegmentThinner {
-  /** Segments of the input so far, oldest first: before INPUT_WHOLE, or the newest since. */
-  private recent: Thinned[] = [];
+  /** Segments of the input so far, oldest first, linked by `next`: before INPUT_WHOLE, or the
+   * newest since. A list, not an array: young segments stored in a long-lived array (V8's old
+   * space) were kept alive with their lines to be promoted, 650 MB of promotions reading a
+   * 256 MiB mtdoops partition against 97 MB with the list (node --trace-gc-nvp). */
+  private first: Thinned | undefined;
+  private last: Thinned | undefined;
   private recentLines = 0;
   private total = 0;
   private windowLines = 0;
+  /** The input passed INPUT_WHOLE: every segment is thinned as it comes. */
+  private thinning = false;
   notKept = 0;
   reportsNotKept = 0;
 
   add(s: Segment): void {
     this.total += s.messages.length;
     const past = this.total > INPUT_WHOLE;
-    if (past && this.recent.length && this.recent[0]!.whole === this.recent[0]!.s.messages) {
-      for (const r of this.recent) this.thin(r); // the input just passed INPUT_WHOLE
+    if (past && !this.thinning) {
+      this.thinning = true;
+      for (let r = this.first; r; r = r.next) this.thin(r); // the input just passed INPUT_WHOLE
     }
     const r: Thinned = { s, whole: s.messages, dropped: 0, reports: 0, windows: 0 };
-    this.recent.push(r);
+    if (this.last) this.last.next = r;
+    else this.first = r;
+    this.last = r;
     this.recentLines += r.whole.length;
-    if (past) this.thin(r);
-    while (this.recent.length > 1 && (past || this.total > INPUT_WHOLE) && this.recentLines - this.recent[0]!.whole.length >= NEWEST) {
-      this.recentLines -= this.recent.shift()!.whole.length; // its thinning stands
+    if (!past) return;
+    this.thin(r);
+    for (let f = this.first!; f !== r && this.recentLines - f.whole.length >= NEWEST; f = this.first!) {
+      this.recentLines -= f.whole.length; // its thinning stands
+      this.first = f.next;
+      f.next = undefined;
     }
   }
 
   /** The input is read: its newest segments get their whole lines back. */
   end(): void {
-    for (const r of this.recent) {
+    for (let r = this.first; r; r = r.next) {
       if (r.s.messages === r.whole) continue;
       r.s.messages = r.whole;
       r.s.notKept = (r.s.notKept ?? 0) - r.dropped || undefined;
@@ -70,7 +83,7 @@ export class SegmentThinner {
       this.reportsNotKept -= r.reports;
       this.windowLines -= r.windows;
     }
-    this.recent = [];
+    this.first = this.last = undefined;
   }
 
   private thin(r: Thinned): void {
