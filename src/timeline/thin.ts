@@ -36,9 +36,7 @@ interface Thinned {
  */
 export class SegmentThinner {
   /** Segments of the input so far, oldest first, linked by `next`: before INPUT_WHOLE, or the
-   * newest since. A list, not an array: young segments stored in a long-lived array (V8's old
-   * space) were kept alive with their lines to be promoted, 650 MB of promotions reading a
-   * 256 MiB mtdoops partition against 97 MB with the list (node --trace-gc-nvp). */
+   * newest since. (Lines let go die young only with V8's pretenuring off: src/gc.ts.) */
   private first: Thinned | undefined;
   private last: Thinned | undefined;
   private recentLines = 0;
