@@ -5,6 +5,7 @@ import type { ReadContext } from '../../src/backend.js';
 import { parseCperRecord, type CperRecord } from '../../src/cper/record.js';
 import { Cursor } from '../../src/util/cursor.js';
 import { FormatError, messageOf } from '../../src/util/errors.js';
+import { MAX_ERST_RECORDS, tooManyRecords } from './bound.js';
 import { FREE_RECORD_IDS, MIN_QEMU_RECORD_SIZE, QEMU_ERST_HEADER, QEMU_ERST_MAGIC } from './layout.js';
 
 export function isQemuStore(bytes: Uint8Array): boolean {
@@ -29,6 +30,10 @@ export function qemuStoreRecords(bytes: Uint8Array, path: string, ctx: ReadConte
     const id = view.getBigUint64(mapAt, true);
     if (FREE_RECORD_IDS.includes(id)) continue;
     const at = index * size;
+    if (out.length >= MAX_ERST_RECORDS) {
+      ctx.problem(tooManyRecords(path, at, bytes.length));
+      break;
+    }
     try {
       const rec = parseCperRecord(bytes.subarray(0, at + size), at, path, 0, `its slot ${index}`);
       if (rec.recordId !== id) ctx.problem({ path, offset: at, message: `slot ${index} holds record ${rec.recordId}, the map says ${id}` });

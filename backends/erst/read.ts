@@ -2,15 +2,16 @@
 // CPER records (an NVRAM dump, concatenated records), found by their "CPER" signature;
 // each valid record is skipped whole so data inside it is never taken for a record.
 import type { ReadContext, Yielded } from '../../src/backend.js';
-import { parseCperRecord, looksLikeCper, type CperRecord, type CperSection } from '../../src/cper/record.js';
+import { MAX_CPER_RECORD_BYTES, parseCperRecord, looksLikeCper, type CperRecord, type CperSection } from '../../src/cper/record.js';
 import { decodeSection, isDmesgSection } from '../../src/cper/sections.js';
-import { readSmallOrReport } from '../../src/input/file.js';
+import { readSmallOrReport, withInput } from '../../src/input/file.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
 import { parseDmesgHeader, type DmesgHeader } from '../../src/pstore/header.js';
 import { FormatError, messageOf } from '../../src/util/errors.js';
 import { CPER_RECORD_HEADER } from '../../src/cper/layout.js';
-import { MAX_INFLATED_BYTES, MAX_STORE_BYTES } from './layout.js';
+import { MAX_ERST_RECORDS, tooManyRecords } from './bound.js';
+import { MAX_INFLATED_BYTES, MAX_STORE_BYTES, QEMU_ERST_HEADER } from './layout.js';
 import { isQemuStore, qemuStoreRecords } from './qemu.js';
 import { inflateRecord, PSTORE_INFLATE_RATIO } from '../../src/util/inflate.js';
 
@@ -29,24 +30,64 @@ function recordBetween(buf: Buffer, from: number, to: number): number | undefine
  * the record is read up to the next one, and the next one is read too.
  */
 export function scanCperRecords(bytes: Uint8Array, path: string, ctx: ReadContext): CperRecord[] {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: CperRecord[] = [];
+  scanInto(bytes, 0, false, path, ctx, out);
+  return out;
+}
+
+/**
+ * Scan `bytes` (file offset `base`) into `out`. With `more` (the file goes on past them),
+ * stop at a record that does not fit in them and return where to read on from (an index
+ * in `bytes`); 'end' when nothing more is to be read (the file's end, or the record bound).
+ */
+function scanInto(bytes: Uint8Array, base: number, more: boolean, path: string, ctx: ReadContext, out: CperRecord[]): number | 'end' {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = 0;
   while (pos < buf.length) {
     const at = buf.indexOf(SIGNATURE, pos);
-    if (at < 0) break;
+    // A signature may straddle the end of what was read: keep its first bytes.
+    if (at < 0) return more ? Math.max(pos, buf.length - SIGNATURE.length + 1) : 'end';
+    if (more && at + CPER_RECORD_HEADER.size > buf.length) return at;
     pos = at + SIGNATURE.length;
     if (!looksLikeCper(bytes, at)) continue;
+    if (out.length >= MAX_ERST_RECORDS) {
+      ctx.problem(tooManyRecords(path, base + at, base + buf.length, more));
+      return 'end';
+    }
+    if (more && at + Math.min(buf.readUInt32LE(at + CPER_RECORD_HEADER.offsets.record_length), MAX_CPER_RECORD_BYTES) > buf.length) return at;
     try {
-      const whole = parseCperRecord(bytes, at, path);
+      const whole = parseCperRecord(bytes, at, path, base);
       const next = recordBetween(buf, at + CPER_RECORD_HEADER.size, at + whole.length);
-      const rec = next === undefined ? whole : parseCperRecord(bytes.subarray(0, next), at, path, 0, `the record at 0x${next.toString(16)}`);
+      const rec = next === undefined ? whole : parseCperRecord(bytes.subarray(0, next), at, path, base, `the record at 0x${(base + next).toString(16)}`);
       out.push(rec);
       pos = Math.max(pos, at + rec.length);
     } catch (err) {
-      ctx.problem({ path, offset: at, message: `CPER record: ${err instanceof FormatError ? err.detail : messageOf(err)}` });
+      ctx.problem({ path, offset: base + at, message: `CPER record: ${err instanceof FormatError ? err.detail : messageOf(err)}` });
     }
   }
+  return more ? buf.length : 'end';
+}
+
+/** Raw records read this much at a time: a file past the record bound is read only up to it. */
+const SCAN_CHUNK_BYTES = 4 << 20;
+
+/** The records of a file of raw CPER records, read a chunk at a time (what a record still needs is read with it). */
+async function rawRecords(path: string, ctx: ReadContext): Promise<CperRecord[]> {
+  const out: CperRecord[] = [];
+  await withInput(path, async (f) => {
+    let carry: Uint8Array = new Uint8Array(0);
+    for (let at = 0; at < f.size;) {
+      // A record longer than a chunk (up to MAX_CPER_RECORD_BYTES) is carried over until it fits.
+      const chunk = await f.read(at, SCAN_CHUNK_BYTES);
+      if (chunk.length === 0) break;
+      const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      const base = at - carry.length;
+      at += chunk.length;
+      const stop = scanInto(bytes, base, at < f.size, path, ctx, out);
+      if (stop === 'end') break;
+      carry = bytes.subarray(stop);
+    }
+  });
   return out;
 }
 
@@ -78,10 +119,18 @@ export function dmesgPart(record: CperRecord, section: CperSection, path: string
 }
 
 export async function* readErst(path: string, ctx: ReadContext): AsyncIterable<Yielded> {
-  const bytes = await readSmallOrReport(path, MAX_STORE_BYTES, ctx);
-  if (!bytes) return;
+  // A QEMU store is read whole (its map says where records are); raw records a chunk at a time.
+  let head: { bytes: Uint8Array; size: number };
+  try {
+    head = await withInput(path, async (f) => ({ bytes: await f.read(0, QEMU_ERST_HEADER.size), size: f.size }));
+  } catch (err) {
+    ctx.problem({ path, message: `cannot read: ${messageOf(err)}` });
+    return;
+  }
+  const bytes = isQemuStore(head.bytes) || head.size > MAX_STORE_BYTES ? await readSmallOrReport(path, MAX_STORE_BYTES, ctx) : undefined;
+  if (!bytes && (isQemuStore(head.bytes) || head.size > MAX_STORE_BYTES)) return;
   const parts: ErstDmesgPart[] = [];
-  const records = (isQemuStore(bytes) ? qemuStoreRecords(bytes, path, ctx) : undefined) ?? scanCperRecords(bytes, path, ctx);
+  const records = (bytes ? qemuStoreRecords(bytes, path, ctx) ?? scanCperRecords(bytes, path, ctx) : undefined) ?? (await rawRecords(path, ctx));
   for (const rec of records) {
     const id = rec.recordId.toString();
     for (const p of rec.problems) ctx.problem({ path, offset: p.offset, message: `CPER record ${id} at 0x${rec.offset.toString(16)}: ${p.message}` });

@@ -2,6 +2,7 @@
 // cooked v1/v2, raw IP, BSD loopback), IPv4 or IPv6 (extension headers walked), IP
 // fragments joined. Anything else is not netconsole and is skipped without a word.
 import { Cursor } from '../../src/util/cursor.js';
+import { FormatError, messageOf } from '../../src/util/errors.js';
 import {
   ETHERTYPE, IPPROTO_UDP, IPV6_EXT, IP_MF, IP_OFFMASK, LINKTYPE, MAX_IPV6_EXT_HEADERS, MAX_IP_DATAGRAM, MAX_IP_REASSEMBLY,
   ethernetHeader, ipv4Header, ipv6FragHeader, ipv6Header, sll2Header, sllHeader, udpHeader, vlanTag,
@@ -32,6 +33,8 @@ export class FrameDecoder {
   constructor(private readonly path: string) {}
 
   decode(linktype: number, data: Uint8Array, offset: number): Decoded {
+    const quick = linktype === LINKTYPE.ETHERNET ? plainUdpOverIpv4(data) : undefined;
+    if (quick) return quick;
     const c = new Cursor(data, this.path, offset, false);
     try {
       const ethertype = this.link(linktype, c);
@@ -39,7 +42,7 @@ export class FrameDecoder {
       if (ethertype === ETHERTYPE.IPV6) return this.ipv6(c);
       return undefined;
     } catch (err) {
-      return { damaged: err instanceof Error ? err.message : String(err) };
+      return { damaged: err instanceof FormatError ? err.detail : messageOf(err) };
     }
   }
 
@@ -140,6 +143,38 @@ export class FrameDecoder {
     for (const p of f.pieces) out.set(p.bytes.subarray(0, Math.max(0, f.total - p.offset)), p.offset);
     return out;
   }
+}
+
+const E = ethernetHeader.offsets;
+const I = ipv4Header.offsets;
+const U = udpHeader.offsets;
+
+/**
+ * The common frame, read in place (no cursor, no header objects): Ethernet without tags,
+ * IPv4 of version 4 with sane lengths, not a fragment, carrying UDP whose length fits.
+ * Anything else (or anything odd) is undefined, and goes the full way above, which
+ * knows every layer and says what is damaged.
+ */
+function plainUdpOverIpv4(b: Uint8Array): Datagram | undefined {
+  const ip = ethernetHeader.size;
+  if (b.length < ip + ipv4Header.size + udpHeader.size || ((b[E.type]! << 8) | b[E.type + 1]!) !== ETHERTYPE.IPV4) return undefined;
+  const ihl = (b[ip + I.versionIhl]! & 15) * 4;
+  const totLen = (b[ip + I.totLen]! << 8) | b[ip + I.totLen + 1]!;
+  const frag = (b[ip + I.fragOff]! << 8) | b[ip + I.fragOff + 1]!;
+  if (b[ip + I.versionIhl]! >> 4 !== 4 || ihl < ipv4Header.size || totLen < ihl + udpHeader.size || b[ip + I.protocol] !== IPPROTO_UDP || (frag & (IP_MF | IP_OFFMASK)) !== 0) return undefined;
+  const end = Math.min(b.length, ip + totLen);
+  const u = ip + ihl;
+  const ulen = (b[u + U.len]! << 8) | b[u + U.len + 1]!;
+  if (u + udpHeader.size > end || ulen < udpHeader.size) return undefined;
+  const s = ip + I.saddr;
+  const d = ip + I.daddr;
+  return {
+    src: `${b[s]}.${b[s + 1]}.${b[s + 2]}.${b[s + 3]}`,
+    dst: `${b[d]}.${b[d + 1]}.${b[d + 2]}.${b[d + 3]}`,
+    sport: (b[u + U.source]! << 8) | b[u + U.source + 1]!,
+    dport: (b[u + U.dest]! << 8) | b[u + U.dest + 1]!,
+    payload: b.subarray(u + udpHeader.size, Math.min(end, u + ulen)),
+  };
 }
 
 /** RFC 5952 text form: lowercase, the longest run of zero groups as "::". */

@@ -80,3 +80,29 @@ describe('erst on QEMU stores with cleared records', () => {
     expect(problems).toEqual([expect.objectContaining({ offset: 0x2000, message: expect.stringMatching(/slot 1/) })]);
   });
 });
+
+describe('erst past the kernel’s record bound', () => {
+  // drivers/acpi/apei/erst.c: the record id cache stops at ERST_RECORD_ID_CACHE_SIZE_MAX
+  // (1024) ids, so pstore never shows a 1025th record; a file of more is read to there.
+  const mce = (id: bigint) => cperRecord({ recordId: id, severity: SEV.corrected, sections: [{ type: GUIDS.SEC_PLATFORM_MEM, severity: SEV.corrected, data: memErr({ validation: 0x2n, pa: 0x5000n + id }) }] });
+
+  it('reads 1024 raw records, and names the offset of the first one left out and the kernel line that bounds it', async () => {
+    const recs = Array.from({ length: 1100 }, (_, i) => mce(BigInt(i + 1)));
+    const path = file('many.bin', Buffer.concat(recs));
+    const firstLeftOut = recs.slice(0, 1024).reduce((n, r) => n + r.length, 0);
+    const { records, problems } = await collect(path);
+    expect(records).toHaveLength(1024);
+    expect(records.at(-1)).toMatchObject({ physAddr: 0x5000n + 1024n });
+    expect(problems).toEqual([{ path, offset: firstLeftOut, message: expect.stringMatching(/^more than 1024 records: .*erst\.c ERST_RECORD_ID_CACHE_SIZE_MAX.*not read$/) }]);
+  });
+
+  it('stops a QEMU store at its 1024th live slot the same way', async () => {
+    // Slots of 16 KiB: slot 0 holds the header and a map of 2045 entries.
+    const path = file('many-store.bin', qemuErstStore(Array.from({ length: 1030 }, (_, i) => mce(BigInt(i + 1))), 0x4000));
+    const { records, problems } = await collect(path);
+    expect(records).toHaveLength(1024);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(/^more than 1024 records/);
+    expect(problems[0]!.offset).toBe(0x4000 * 1025);
+  });
+});
