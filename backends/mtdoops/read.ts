@@ -6,6 +6,7 @@ import type { ReadContext, Yielded } from '../../src/backend.js';
 import { imageFiles, InputFile } from '../../src/input/file.js';
 import { ReadWindow } from '../../src/input/window.js';
 import { messageBatches } from '../../src/kmsg/batches.js';
+import { pushRecordLines } from '../../src/kmsg/record-lines.js';
 import { getSafeBound } from '../../src/util/errors.js';
 import { ERASED_SEQ, isMtdoopsMagic, MTDOOPS_KERNMSG_MAGIC_V2, MTDOOPS_MAX_RECORD, MTDOOPS_MIN_RECORD, MTDOOPS_V1_HEADER_SIZE, mtdoopsHdrV2 } from './layout.js';
 
@@ -145,7 +146,10 @@ async function* readImage(path: string, ctx: ReadContext): AsyncGenerator<Yielde
     for await (const r of findRecords(win, ctx)) {
       const text = await recordText(win, r);
       if (text.length === 0) ctx.problem({ path, offset: r.offset, message: `mtdoops record ${r.seq}: empty` });
-      yield* messageBatches(text, { backend: 'mtdoops', path, offset: r.offset + r.headerSize, id: `mtdoops-${r.seq}` });
+      const source = { backend: 'mtdoops', path, offset: r.offset + r.headerSize, id: `mtdoops-${r.seq}` };
+      // The pipeline's line sink takes the lines unmade: most of a large partition is let go (thin.ts).
+      if (ctx.lines) pushRecordLines(text, source, ctx.lines);
+      else yield* messageBatches(text, source);
     }
   } finally {
     await f.close();

@@ -52,14 +52,19 @@ export class InputSegments {
   private finish(): void {
     const s = this.cur;
     if (!s) return;
-    s.messages = this.keeper.lines();
-    if (this.keeper.dropped) s.notKept = this.keeper.dropped;
-    if (this.keeper.reportsNotKept) s.reportsNotKept = this.keeper.reportsNotKept;
-    this.notKept += this.keeper.dropped;
-    this.reportsNotKept += this.keeper.reportsNotKept;
+    // A short segment the thinner takes as it comes: its lines go to it unmade (thin.ts).
+    const raw = this.thinner?.thins(this.keeper.count) ? this.keeper.unjudged() : undefined;
+    if (raw) this.thinner!.add(s, raw);
+    else {
+      s.messages = this.keeper.lines();
+      if (this.keeper.dropped) s.notKept = this.keeper.dropped;
+      if (this.keeper.reportsNotKept) s.reportsNotKept = this.keeper.reportsNotKept;
+      this.notKept += this.keeper.dropped;
+      this.reportsNotKept += this.keeper.reportsNotKept;
+    }
     this.cur = undefined;
     this.keeper = new SegmentKeeper(this.whole);
     this.done(s);
-    this.thinner?.add(s);
+    if (!raw) this.thinner?.add(s);
   }
 }

@@ -56,7 +56,7 @@ export function own(s: string): string {
 }
 
 /** `copy` for a line kept out of a long segment; a lazy line's text is always a slice of its reader's chunk. */
-function message(p: Pending, copy: boolean): KernelMessage {
+export function message(p: Pending, copy: boolean): KernelMessage {
   const lazy = isLazy(p);
   const m = lazy ? p.make() : p;
   if (copy || lazy) m.text = own(m.text);
@@ -84,6 +84,20 @@ export class SegmentKeeper {
     this.pending.push(m);
     this.seen++;
     if (!this.whole && this.pending.length >= WINDOW + OVERLAP) this.judge(this.pending.length - OVERLAP);
+  }
+
+  /** Lines pushed so far. */
+  get count(): number {
+    return this.seen;
+  }
+
+  /** A segment never judged (short: keep.ts keeps it whole), its lines as pushed, unmade; the
+   * keeper is done. Undefined for a long one: lines() gives what it kept. */
+  unjudged(): readonly Pending[] | undefined {
+    if (this.judged) return undefined;
+    const out = this.pending;
+    this.pending = [];
+    return out;
   }
 
   /** The kept lines, in order; the keeper is done. */

@@ -10,8 +10,9 @@
 // store's last dump, the console's last lines) is what unknown.ts and findPanic read. At most
 // KEEP_CAP lines of report windows are kept from thinned segments; past that their reports
 // are counted (reportsNotKept), never lost silently.
+import type { KernelMessage } from '../model/index.js';
 import type { Segment } from './segments.js';
-import { AFTER, BEFORE, KEEP_CAP, isFactLine, own } from './keep.js';
+import { AFTER, BEFORE, KEEP_CAP, isFactLine, message, type Pending } from './keep.js';
 import { mayStartReport } from '../detect/starts.js';
 
 /** Lines one input keeps whole before its older segments are thinned. */
@@ -21,8 +22,10 @@ const NEWEST = 2_000;
 
 interface Thinned {
   s: Segment;
-  /** Its lines before thinning, while it is among the newest. */
-  whole: Segment['messages'];
+  /** Its lines before thinning (made, or as its reader pushed them), while it is among the newest. */
+  whole: readonly Pending[];
+  /** `s.messages` holds some of them only. */
+  thinned: boolean;
   dropped: number;
   reports: number;
   windows: number;
@@ -47,14 +50,21 @@ export class SegmentThinner {
   notKept = 0;
   reportsNotKept = 0;
 
-  add(s: Segment): void {
-    this.total += s.messages.length;
+  /** Whether a segment of `n` lines is thinned as it comes: its lines may come unmade (add's `raw`). */
+  thins(n: number): boolean {
+    return this.thinning || this.total + n > INPUT_WHOLE;
+  }
+
+  /** A segment handed on: its messages, or (`raw`, when thins() said so) its lines unmade. */
+  add(s: Segment, raw?: readonly Pending[]): void {
+    const whole = raw ?? s.messages;
+    this.total += whole.length;
     const past = this.total > INPUT_WHOLE;
     if (past && !this.thinning) {
       this.thinning = true;
       for (let r = this.first; r; r = r.next) this.thin(r); // the input just passed INPUT_WHOLE
     }
-    const r: Thinned = { s, whole: s.messages, dropped: 0, reports: 0, windows: 0 };
+    const r: Thinned = { s, whole, thinned: false, dropped: 0, reports: 0, windows: 0 };
     if (this.last) this.last.next = r;
     else this.first = r;
     this.last = r;
@@ -71,8 +81,8 @@ export class SegmentThinner {
   /** The input is read: its newest segments get their whole lines back. */
   end(): void {
     for (let r = this.first; r; r = r.next) {
-      if (r.s.messages === r.whole) continue;
-      r.s.messages = r.whole;
+      if (!r.thinned) continue;
+      r.s.messages = r.whole.map((p) => message(p, false));
       r.s.notKept = (r.s.notKept ?? 0) - r.dropped || undefined;
       r.s.reportsNotKept = (r.s.reportsNotKept ?? 0) - r.reports || undefined;
       if (r.s.notKept === undefined) delete r.s.notKept;
@@ -88,7 +98,10 @@ export class SegmentThinner {
     const s = r.s;
     const msgs = r.whole;
     const n = msgs.length;
-    if (n <= 2) return;
+    const all = () => {
+      if (msgs !== s.messages) s.messages = msgs.map((p) => message(p, false));
+    };
+    if (n <= 2) return all();
     const keep = new Uint8Array(n);
     keep[0] = keep[n - 1] = 1;
     let reports = 0;
@@ -99,11 +112,13 @@ export class SegmentThinner {
         keep.fill(1, Math.max(0, i - BEFORE), Math.min(n, i + AFTER + 1));
       } else if (isFactLine(text)) keep[i] = 1;
     }
-    const out = [];
-    for (let i = 0; i < n; i++) if (keep[i]) out.push(msgs[i]!);
-    if (out.length === n) return;
-    // A kept line must not pin its record's whole decoded text (keep.ts own).
-    for (const m of out) m.text = own(m.text);
+    let count = 0;
+    for (let i = 0; i < n; i++) count += keep[i]!;
+    if (count === n) return all();
+    // Made now, a kept line's text its own: it must not pin its record's decoded text (keep.ts own).
+    const out: KernelMessage[] = [];
+    for (let i = 0; i < n; i++) if (keep[i]) out.push(message(msgs[i]!, true));
+    r.thinned = true;
     r.windows = out.length - 2;
     this.windowLines += r.windows;
     r.dropped = n - out.length;
