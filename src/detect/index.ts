@@ -120,8 +120,10 @@ export function detect(messages: readonly KernelMessage[]): CrashEvent[] {
   const printed = printedLines(messages);
   if (!printed) return detectPrinted(messages);
   const events = detectPrinted(printed.map((i) => messages[i]!));
+  // The symbolizer's lines belong to the printed line after them: an event starts at the
+  // first of those before its header.
   for (const ev of events) {
-    ev.first = printed[ev.first]!;
+    ev.first = ev.first === 0 ? 0 : printed[ev.first - 1]! + 1;
     ev.last = printed[ev.last]!;
   }
   return events;

@@ -53,3 +53,20 @@ describe('syzbot\'s emails', () => {
     expect(ev?.corrupted).toBe(false);
   });
 });
+
+describe('a symbolized report\'s event', () => {
+  it('spans its lines as given, the symbolizer\'s header lines before the printed one included', () => {
+    const log = [
+      '[    1.000000] routine',
+      '[    2.000000] BUG: KASAN: null-ptr-deref in instrument_atomic_read_write include/linux/instrumented.h:96 [inline]',
+      '[    2.000000] BUG: KASAN: null-ptr-deref in io_unregister_personality+0x12/0x40 io_uring/register.c:82',
+      '[    2.000000] Write of size 8 at addr 0000000000000406 by task syz-executor274/5828',
+      '[    2.000000] Call Trace:',
+      '[    2.000000]  instrument_atomic_read_write include/linux/instrumented.h:96 [inline]',
+      '[    2.000000]  io_unregister_personality+0x12/0x40 io_uring/register.c:82',
+    ].join('\n');
+    const [ev] = detectText(log);
+    expect(ev?.title).toBe('KASAN: null-ptr-deref Write in io_unregister_personality');
+    expect([ev?.first, ev?.last]).toEqual([1, 6]);
+  });
+});
