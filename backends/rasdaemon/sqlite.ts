@@ -17,7 +17,7 @@ import sqliteWasm from 'node-sqlite3-wasm';
 import type { Database as WasmDatabase } from 'node-sqlite3-wasm';
 import type { SqliteTable } from './table.js';
 
-export { ident, type SqliteTable } from './table.js';
+export { ident, QUERY_BUDGET_MS, type QueryBudget, type SqliteTable } from './table.js';
 import { QUERY_BUDGET_MS, type QueryBudget } from './table.js';
 import { startWork } from '../../src/input/work.js';
 
@@ -25,7 +25,6 @@ import { startWork } from '../../src/input/work.js';
  * read.ts's SCAN_LIMITS (a million rows pass them); scripts/fuzz/grow.ts still builds its
  * large database one row past this. */
 export const MAX_ROWS_PER_QUERY = 1_000_000;
-export { QUERY_BUDGET_MS, type QueryBudget } from './table.js';
 /** Tables and columns looked at in one schema. */
 const MAX_TABLES = 1000;
 
