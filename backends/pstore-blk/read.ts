@@ -8,6 +8,7 @@ import type { BlobRecord, SourceRef } from '../../src/model/index.js';
 import { InputFile } from '../../src/input/file.js';
 import { copyOf, ReadWindow } from '../../src/input/window.js';
 import { messageBatches } from '../../src/kmsg/batches.js';
+import { pushRecordLines } from '../../src/kmsg/record-lines.js';
 import { zoneRecords, type ZonePart } from '../../src/pstore/zone-store.js';
 import { Cursor } from '../../src/util/cursor.js';
 import { kmsgRecord, label, PSI_NAME, type PszRecord } from './kmsg.js';
@@ -126,6 +127,7 @@ function dumpPart(rec: PszRecord, f: ReadWindow, options: ReadContext['options']
     text: rec.text,
     reload: async () => (await decodeZone(f, rec.zone, { options, problem: () => {} }, false))?.text,
     messages: (text) => messageBatches(text, sourceOf(rec, f.path)),
+    push: (text, sink, id) => pushRecordLines(text, { ...sourceOf(rec, f.path), ...(id !== undefined ? { id } : {}) }, sink),
   };
   if (rec.header) part.header = rec.header;
   // psz_kmsg_header's time is the dump's (psz_kmsg_write_record).
@@ -146,7 +148,7 @@ export async function* readPstoreBlk(path: string, ctx: ReadContext): AsyncGener
   try {
     const win = new ReadWindow(f);
     // imageRecords gives the kmsg zones first.
-    yield* zoneRecords(imageRecords(win, ctx, false), (r) => dumpPart(r, win, ctx.options), (r) => toRecords(r, path));
+    yield* zoneRecords(imageRecords(win, ctx, false), (r) => dumpPart(r, win, ctx.options), (r) => toRecords(r, path), ctx.lines);
   } finally {
     await f.close();
   }

@@ -4,6 +4,7 @@ import type { ReadContext, Yielded } from '../../src/backend.js';
 import type { BlobRecord, KernelMessage, SourceRef } from '../../src/model/index.js';
 import { imageFiles, InputFile } from '../../src/input/file.js';
 import { messageBatches } from '../../src/kmsg/batches.js';
+import { pushRecordLines } from '../../src/kmsg/record-lines.js';
 import { zoneRecords, type ZonePart } from '../../src/pstore/zone-store.js';
 import { parseDmesgHeader, type DmesgHeader } from '../../src/pstore/header.js';
 import { decodeZone, openRegion, regionRecords, type RamoopsRecord, type Region } from './region.js';
@@ -22,18 +23,28 @@ function dumpPart(rec: RamoopsRecord, r: Region, options: ReadContext['options']
     text: rec.text,
     reload: async () => (await decodeZone(r.f, rec.zone, r.ecc, { options, problem: silent }, { check: !rec.clean, ...(r.again ? { into: r.again } : {}) }))?.text,
     messages: (t) => {
-      // "Oops#1 Part1" is the record's header, not a log line (fs/pstore/platform.c)
-      const h = dmesgHeader(t);
-      const base: SourceRef = { backend: 'ramoops', path, id: rec.name };
-      if (h) base.part = h.part;
-      const offset = rec.offset + (h && !rec.compressed ? h.length : 0);
-      return lines(t.subarray(h?.length ?? 0), base, offset, rec);
+      const { body, base, offset } = partText(t, rec, path);
+      return lines(body, base, offset, rec);
+    },
+    push: (t, sink, id) => {
+      const { body, base, offset } = partText(t, rec, path);
+      // A compressed record's lines have no place in the region: each has the record's offset.
+      pushRecordLines(body, { ...base, offset: rec.compressed ? rec.offset : offset, ...(id !== undefined ? { id } : {}) }, sink, !rec.compressed);
     },
   };
   if (header) part.header = header;
   // The "====sec.nsec" header is the dump's time (ramoops_write_kmsg_hdr).
   if (rec.time) part.time = rec.time;
   return part;
+}
+
+/** A dump part's lines without its header, their source and the offset of the first. */
+function partText(t: Uint8Array, rec: RamoopsRecord, path: string): { body: Uint8Array; base: SourceRef; offset: number } {
+  // "Oops#1 Part1" is the record's header, not a log line (fs/pstore/platform.c)
+  const h = dmesgHeader(t);
+  const base: SourceRef = { backend: 'ramoops', path, id: rec.name };
+  if (h) base.part = h.part;
+  return { body: t.subarray(h?.length ?? 0), base, offset: rec.offset + (h && !rec.compressed ? h.length : 0) };
 }
 
 function dmesgHeader(text: Uint8Array): DmesgHeader | undefined {
@@ -68,7 +79,7 @@ export async function* readRamoops(path: string, ctx: ReadContext): AsyncGenerat
     try {
       const region = await openRegion(f, ctx, true);
       // Dump zones come first in a region.
-      yield* zoneRecords(regionRecords(region, ctx), (r) => dumpPart(r, region, ctx.options), (r) => toRecords(r, file));
+      yield* zoneRecords(regionRecords(region, ctx), (r) => dumpPart(r, region, ctx.options), (r) => toRecords(r, file), ctx.lines);
     } finally {
       await f.close();
     }

@@ -8,7 +8,10 @@ import type { KernelMessage, SourceRef } from '../model/index.js';
 import type { LazyLine } from '../timeline/keep.js';
 import { emptyPrefix, readPrefix } from './line.js';
 
-class RecordLine implements LazyLine {
+export class RecordLine implements LazyLine {
+  /** The dump's time, on its newest line (src/pstore/dumps.ts dumpTime). */
+  wallTime?: Date;
+
   constructor(
     readonly text: string,
     readonly tsNs: bigint | undefined,
@@ -27,14 +30,16 @@ class RecordLine implements LazyLine {
     if (this.level !== undefined) msg.level = this.level;
     if (this.facility !== undefined) msg.facility = this.facility;
     if (this.caller !== undefined) msg.caller = this.caller;
+    if (this.wallTime !== undefined) msg.wallTime = this.wallTime;
     return msg;
   }
 }
 
 const NL = 0x0a;
 
-/** Each line of `bytes` to `sink`, unmade; offsets as bytesToMessages gives them. */
-export function pushRecordLines(bytes: Uint8Array, source: SourceRef, sink: { push(line: LazyLine): void }): void {
+/** Each line of `bytes` to `sink`, unmade; offsets as bytesToMessages gives them, or (`lineOffsets`
+ * false: a compressed record's lines have no place in the image) the source's own for every line. */
+export function pushRecordLines(bytes: Uint8Array, source: SourceRef, sink: { push(line: RecordLine): void }, lineOffsets = true): void {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const ascii = isAscii(buf);
   const all = ascii ? buf.toString('ascii') : '';
@@ -50,7 +55,7 @@ export function pushRecordLines(bytes: Uint8Array, source: SourceRef, sink: { pu
       const from = ascii ? pos : 0;
       const to = ascii ? stop : line.length;
       const start = readPrefix(line, from, to, p);
-      sink.push(new RecordLine(line.slice(start, to), p.tsNs, source, source.offset === undefined ? undefined : source.offset + pos, p.level, p.facility, p.caller));
+      sink.push(new RecordLine(line.slice(start, to), p.tsNs, source, source.offset === undefined || !lineOffsets ? undefined : source.offset + pos, p.level, p.facility, p.caller));
     }
     pos = end + 1;
   }

@@ -8,6 +8,8 @@ import type { Yielded } from '../backend.js';
 import { copyOf } from '../input/window.js';
 import type { KernelMessage } from '../model/index.js';
 import { groupDumps, dumpTime, type PartInfo } from './dumps.js';
+import type { RecordLine } from '../kmsg/record-lines.js';
+import type { LazyLine } from '../timeline/keep.js';
 
 /** Dump text kept between reading a zone and giving out its dump; the rest is read again. */
 export const HELD_BYTES = 16 << 20;
@@ -21,12 +23,28 @@ export interface ZonePart extends PartInfo {
   reload(): Promise<Uint8Array | undefined>;
   /** The text's lines, header line left out, in batches. */
   messages(text: Uint8Array): Iterable<KernelMessage[]>;
+  /** The same lines to the pipeline's sink unmade (src/kmsg/record-lines.ts), their source's
+   * id the dump's when it has one. */
+  push(text: Uint8Array, sink: { push(line: RecordLine): void }, id: string | undefined): void;
 }
 
 /** Every dump of `parts`, lines in batches with the dump's id, its last line anchored at the dump's time. */
-async function* dumpsOf(parts: ZonePart[]): AsyncGenerator<KernelMessage[]> {
+async function* dumpsOf(parts: ZonePart[], sink: Sink | undefined): AsyncGenerator<KernelMessage[]> {
   for (const { id, parts: ordered } of groupDumps(parts)) {
     const time = dumpTime(ordered);
+    if (sink) {
+      // To the pipeline's sink unmade; the newest line is held back to get the dump's time.
+      let held: RecordLine | undefined;
+      const hold = { push: (l: RecordLine) => { if (held) sink.push(held); held = l; } };
+      for (const p of ordered) {
+        const text = p.text ?? (await p.reload());
+        p.text = undefined;
+        if (text) p.push(text, hold, id);
+      }
+      if (held && time) held.wallTime = time;
+      if (held) sink.push(held);
+      continue;
+    }
     // One batch is held back: the dump's last line gets its time before it goes out.
     let pending: KernelMessage[] | undefined;
     for (const p of ordered) {
@@ -54,6 +72,7 @@ export async function* zoneRecords<R extends { zone: { kind: string } }>(
   recs: AsyncIterable<R>,
   asPart: (r: R) => ZonePart,
   asRecords: (r: R) => Iterable<Yielded>,
+  sink?: Sink,
 ): AsyncGenerator<Yielded> {
   let parts: ZonePart[] = [];
   let held = 0;
@@ -66,10 +85,13 @@ export async function* zoneRecords<R extends { zone: { kind: string } }>(
       parts.push(p);
       continue;
     }
-    yield* dumpsOf(parts);
+    yield* dumpsOf(parts, sink);
     parts = [];
     held = 0;
     yield* asRecords(rec);
   }
-  yield* dumpsOf(parts);
+  yield* dumpsOf(parts, sink);
 }
+
+/** The pipeline's line sink (ReadContext.lines). */
+type Sink = { push(line: LazyLine): void };
