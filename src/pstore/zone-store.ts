@@ -3,7 +3,8 @@
 // (groupDumps); meanwhile a part waits as its text while the texts held stay under
 // HELD_BYTES, and past that as its place alone, read again from the image when its dump
 // goes out (a 64 MiB region holds 64 MiB of dump text: kept whole, the image would be).
-// Lines go out in batches (messageBatches), never a whole dump's as one array.
+// Lines go out in batches (messageBatches), never a whole dump's as one array, or, to the
+// pipeline's line sink, one by one unmade (src/kmsg/record-lines.ts).
 import type { Yielded } from '../backend.js';
 import { copyOf } from '../input/window.js';
 import type { KernelMessage } from '../model/index.js';
