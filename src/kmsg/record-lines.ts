@@ -2,11 +2,10 @@
 // line's text and time are read (what the segment cutter and the keepers read), the
 // KernelMessage with its own source is made only for a line that is kept (keep.ts,
 // thin.ts). A 256 MiB mtdoops partition is 3.5 million lines, nearly all let go unread.
-// The same lines bytesToMessages (messages.ts) gives, made.
-import { isAscii } from 'node:buffer';
+// The same lines bytesToMessages (messages.ts) gives, made: both walk them with eachLine.
 import type { KernelMessage, SourceRef } from '../model/index.js';
 import type { LazyLine } from '../timeline/keep.js';
-import { emptyPrefix, readPrefix } from './line.js';
+import { eachLine, lineSource } from './messages.js';
 
 export class RecordLine implements LazyLine {
   /** The dump's time, on its newest line (src/pstore/dumps.ts dumpTime). */
@@ -25,7 +24,7 @@ export class RecordLine implements LazyLine {
 
   make(): KernelMessage {
     const s = this.source;
-    const msg: KernelMessage = { kind: 'kmsg', text: this.text, source: this.offset === undefined ? s : { backend: s.backend, path: s.path, offset: this.offset, id: s.id, part: s.part } };
+    const msg: KernelMessage = { kind: 'kmsg', text: this.text, source: this.offset === undefined ? s : lineSource(s, this.offset) };
     if (this.tsNs !== undefined) msg.tsNs = this.tsNs;
     if (this.level !== undefined) msg.level = this.level;
     if (this.facility !== undefined) msg.facility = this.facility;
@@ -35,28 +34,11 @@ export class RecordLine implements LazyLine {
   }
 }
 
-const NL = 0x0a;
-
 /** Each line of `bytes` to `sink`, unmade; offsets as bytesToMessages gives them, or (`lineOffsets`
  * false: a compressed record's lines have no place in the image) the source's own for every line. */
 export function pushRecordLines(bytes: Uint8Array, source: SourceRef, sink: { push(line: RecordLine): void }, lineOffsets = true): void {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const ascii = isAscii(buf);
-  const all = ascii ? buf.toString('ascii') : '';
-  const p = emptyPrefix();
-  let pos = 0;
-  while (pos < buf.length) {
-    let end = ascii ? all.indexOf('\n', pos) : buf.indexOf(NL, pos);
-    if (end < 0) end = buf.length;
-    let stop = end;
-    if (stop > pos && buf[stop - 1] === 0x0d) stop--;
-    if (stop > pos) {
-      const line = ascii ? all : buf.toString('utf8', pos, stop);
-      const from = ascii ? pos : 0;
-      const to = ascii ? stop : line.length;
-      const start = readPrefix(line, from, to, p);
-      sink.push(new RecordLine(line.slice(start, to), p.tsNs, source, source.offset === undefined || !lineOffsets ? undefined : source.offset + pos, p.level, p.facility, p.caller));
-    }
-    pos = end + 1;
-  }
+  const perLine = source.offset !== undefined && lineOffsets;
+  eachLine(bytes, (text, at, p) => {
+    sink.push(new RecordLine(text, p.tsNs, source, perLine ? source.offset! + at : undefined, p.level, p.facility, p.caller));
+  });
 }
