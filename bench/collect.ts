@@ -9,16 +9,12 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, fmt, nodeStartup } from './util.js';
+import { CLI, fmt, nodeStartup, stamp } from './util.js';
 
 const RECORDS = 10_000;
 const RUNS = Number(process.env.COLLECT_RUNS ?? 3);
 const GOAL = { seconds: 3, rssMb: 300 };
 
-function stamp(ns: number): string {
-  const s = Math.floor(ns / 1e9);
-  return `[${String(s).padStart(5, ' ')}.${String(Math.floor(ns / 1000) % 1e6).padStart(6, '0')}]`;
-}
 
 /** 10,000 ramoops-style dmesg records of 40 lines each (about 3.4 KiB each). */
 function makePstore(dir: string): number {

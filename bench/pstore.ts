@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, clos
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI, fmt, measureCli, nodeStartup, repeated, spread } from './util.js';
+import { CLI, fmt, measureCli, nodeStartup, repeated, spread, stamp } from './util.js';
 
 const SAMPLE = fileURLToPath(new URL('../../fixtures/pstore/ramoops-oops-panic/serial-console.log', import.meta.url));
 const RECORDS = 10_000;
@@ -20,18 +20,14 @@ function sampleLines(): string[] {
     .filter((l): l is string => l !== undefined);
 }
 
-function stamp(ns: number): string {
-  const s = Math.floor(ns / 1e6);
-  return `[${String(s).padStart(5, ' ')}.${String(ns % 1e6).padStart(6, '0')}]`;
-}
 
 function makeArchive(dir: string, lines: string[]): number {
   let n = 0;
   // Each record is a dump of one boot's last 40 lines: 10,000 crashes' worth of records.
   for (let r = 0; r < RECORDS; r++) {
     const body = [`Oops#1 Part1`];
-    for (let i = 0; i < 40; i++) body.push(`<6>${stamp((r * 1000 + i) * 1000 + 1_000_000)} ${lines[(r * 40 + i) % lines.length]}`);
-    body.push(`<0>${stamp((r * 1000 + 41) * 1000 + 1_000_000)} Kernel panic - not syncing: sysrq triggered crash`);
+    for (let i = 0; i < 40; i++) body.push(`<6>${stamp(((r * 1000 + i) * 1000 + 1_000_000) * 1000)} ${lines[(r * 40 + i) % lines.length]}`);
+    body.push(`<0>${stamp(((r * 1000 + 41) * 1000 + 1_000_000) * 1000)} Kernel panic - not syncing: sysrq triggered crash`);
     const fd = openSync(join(dir, `dmesg-ramoops-${r}`), 'w');
     writeSync(fd, body.join('\n') + '\n');
     closeSync(fd);
@@ -46,7 +42,7 @@ function makeLog(path: string, lines: string[]): number {
   let n = 0;
   let chunk: string[] = [];
   while (bytes < LOG_BYTES) {
-    const line = `${stamp(n * 100 + 1_000_000)} ${lines[n % lines.length]}\n`;
+    const line = `${stamp((n * 100 + 1_000_000) * 1000)} ${lines[n % lines.length]}\n`;
     chunk.push(line);
     bytes += Buffer.byteLength(line);
     n++;

@@ -9,7 +9,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, measure, measureCli } from './util.js';
+import { fmt, measure, measureCli, stamp } from './util.js';
 
 const SAMPLE = fileURLToPath(new URL('../../fixtures/pstore/ramoops-oops-panic/serial-console.log', import.meta.url));
 const MB = 1024 * 1024;
@@ -33,10 +33,6 @@ function sample(): { boot: Line[]; crash: Line[]; routine: string[] } {
   return { boot, crash: lines.slice(cut), routine };
 }
 
-function stamp(ns: number): string {
-  const s = Math.floor(ns / 1e9);
-  return `[${String(s).padStart(5, ' ')}.${String(Math.floor(ns / 1e3) % 1e6).padStart(6, '0')}]`;
-}
 
 /** A console log of `bytes`: BOOTS boots, each ending in the sample's crash. */
 export function makeMonths(path: string, bytes: number): number {

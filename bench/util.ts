@@ -65,3 +65,10 @@ export function nodeStartup(): Measured {
 export function fmt(n: number, digits = 2): string {
   return n.toFixed(digits);
 }
+
+/** A console line's time stamp as printk prints it ("[    5.000041]"), from nanoseconds
+ * (numbers: the generators call it for every line of a 5 GB log). */
+export function stamp(ns: number): string {
+  const s = Math.floor(ns / 1e9);
+  return `[${String(s).padStart(5, ' ')}.${String(Math.floor(ns / 1e3) % 1e6).padStart(6, '0')}]`;
+}

@@ -1,5 +1,8 @@
 // Hand-built console logs for detect edge cases: "[ts] line" text and the report bodies the
-// kernel prints after a header (x86_64 and arm64), so a test states only its header.
+// kernel prints after a header (x86_64 and arm64), so a test states only its header; and a
+// real kernel's console to stretch.
+import { readFileSync } from 'node:fs';
+import { formatTs } from '../../src/kmsg/line.js';
 
 /** Lines as a console capture: "[    10.000000] text", one second apart. */
 export const consoleLog = (...lines: string[]): string => lines.map((l, i) => `[    ${i + 10}.000000] ${l}`).join('\n') + '\n';
@@ -18,3 +21,21 @@ export const arm64Trace = (fn: string): string[] => [
   `pc : ${fn}+0x14/0x20 [forgecrash]`, 'lr : forge_write+0x30/0x40 [forgecrash]', 'Call trace:',
   ` ${fn}+0x14/0x20 [forgecrash]`, ' forge_write+0x30/0x40 [forgecrash]', ' vfs_write+0xc8/0x2f0',
 ];
+
+/** A console line's time stamp, as printk prints it ("[    5.000041]"). */
+export const stamp = (ns: number): string => `[${formatTs(BigInt(ns))}]`;
+
+interface TimedLine { ns: number; text: string }
+
+/** A real kernel's console (fixtures/pstore/ramoops-oops-panic): its boot lines, its crash
+ * (from "[ cut here ]" on) and the WARNING report that opens it. */
+export function sampleConsole(): { boot: TimedLine[]; crash: TimedLine[]; warning: TimedLine[] } {
+  const lines: TimedLine[] = [];
+  for (const l of readFileSync(new URL('../../fixtures/pstore/ramoops-oops-panic/serial-console.log', import.meta.url), 'utf8').split('\n')) {
+    const m = /\[\s*(\d+)\.(\d{6})\] (.*)$/.exec(l);
+    if (m) lines.push({ ns: Number(m[1]) * 1e9 + Number(m[2]) * 1e3, text: m[3]! });
+  }
+  const cut = lines.findIndex((l) => l.text.includes('[ cut here ]'));
+  const end = lines.findIndex((l) => l.text.includes('---[ end trace'));
+  return { boot: lines.slice(0, cut), crash: lines.slice(cut), warning: lines.slice(cut, end + 1) };
+}

@@ -3,7 +3,7 @@
 // against the whole log kept (keep 'all', what `timeline` reads), on a real kernel's
 // console stretched with routine lines, with a report, an EDAC line and a machine-check
 // line far from the crash. What is not kept is counted and said.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,27 +12,11 @@ import { renderText } from '../../src/report/text.js';
 import { timelineText } from '../../src/report/timeline.js';
 import { KEEP_CAP, SegmentKeeper } from '../../src/timeline/keep.js';
 import type { KernelMessage } from '../../src/model/index.js';
-
-const SAMPLE = new URL('../../fixtures/pstore/ramoops-oops-panic/serial-console.log', import.meta.url);
-
-interface Line { ns: number; text: string }
-
-function sample(): { boot: Line[]; crash: Line[]; warning: Line[] } {
-  const lines: Line[] = [];
-  for (const l of readFileSync(SAMPLE, 'utf8').split('\n')) {
-    const m = /\[\s*(\d+)\.(\d{6})\] (.*)$/.exec(l);
-    if (m) lines.push({ ns: Number(m[1]) * 1e9 + Number(m[2]) * 1e3, text: m[3]! });
-  }
-  const cut = lines.findIndex((l) => l.text.includes('[ cut here ]'));
-  const end = lines.findIndex((l) => l.text.includes('---[ end trace'));
-  return { boot: lines.slice(0, cut), crash: lines.slice(cut), warning: lines.slice(cut, end + 1) };
-}
-
-const stamp = (ns: number) => `[${String(Math.floor(ns / 1e9)).padStart(5, ' ')}.${String(Math.floor(ns / 1e3) % 1e6).padStart(6, '0')}]`;
+import { sampleConsole, stamp } from '../builders/console-log.js';
 
 /** The sample's boot, `routine` routine lines with a WARNING report, an EDAC line and a machine-check line among them, then its crash. */
 function longLog(routine: number, boots = 1): string {
-  const { boot, crash, warning } = sample();
+  const { boot, crash, warning } = sampleConsole();
   const out: string[] = [];
   for (let b = 0; b < boots; b++) {
     for (const l of boot) out.push(`${stamp(l.ns === 0 ? 0 : l.ns + b * 7_919_000)} ${l.text}`);

@@ -1,32 +1,27 @@
 // An input of many short segments (an mtdoops partition of many records) kept in bounded
 // memory (src/timeline/thin.ts): past INPUT_WHOLE lines its older records are thinned to what
 // a verdict reads of them, and the verdict is the one every line gives. Built as
-// drivers/mtd/mtdoops.c writes: records of record_size bytes, each u32 count, u32 magic
-// 0x5d005e00, u64 time, then the log text, padded with 0xff.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// drivers/mtd/mtdoops.c writes (test/builders/mtdoops.ts).
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
 import { renderText } from '../../src/report/text.js';
 import { INPUT_WHOLE } from '../../src/timeline/thin.js';
+import { buildMtdoops, type MtdoopsSpec } from '../builders/mtdoops.js';
+import { sampleConsole, stamp } from '../builders/console-log.js';
 
-const SAMPLE = new URL('../../fixtures/pstore/ramoops-oops-panic/serial-console.log', import.meta.url);
 const RECORD = 16 * 1024;
-const stamp = (ns: number) => `[${String(Math.floor(ns / 1e9)).padStart(5, ' ')}.${String(Math.floor(ns / 1e3) % 1e6).padStart(6, '0')}]`;
 
 /** `records` records of one boot: routine lines, a WARNING report in the middle one, the sample's crash in the last. */
-function image(records: number): Buffer {
-  const texts = readFileSync(SAMPLE, 'utf8').split('\n').map((l) => /\[\s*\d+\.\d{6}\] (.*)$/.exec(l)?.[1]).filter((t): t is string => t !== undefined);
-  const cut = texts.findIndex((t) => t.includes('[ cut here ]'));
-  const end = texts.findIndex((t) => t.includes('---[ end trace'));
-  const warning = texts.slice(cut, end + 1);
-  const crash = texts.slice(cut);
-  const img = Buffer.alloc(records * RECORD, 0xff);
+function image(records: number): Uint8Array {
+  const { crash, warning } = sampleConsole();
+  const out: MtdoopsSpec['records'] = [];
   let ns = 5e9;
   for (let r = 0; r < records; r++) {
     const lines: string[] = [];
-    const special = r === records - 1 ? crash : r === Math.floor(records / 2) ? warning : [];
+    const special = (r === records - 1 ? crash : r === Math.floor(records / 2) ? warning : []).map((l) => l.text);
     let bytes = special.reduce((n, t) => n + t.length + 16, 0);
     for (let i = 0; bytes < RECORD - 400; i++) {
       const l = `${stamp((ns += 41_000))} e1000e 0000:00:19.0 eth0: link ${i % 2 ? 'up' : 'down'} ${r}.${i}`;
@@ -35,14 +30,9 @@ function image(records: number): Buffer {
     }
     if (r === Math.floor(records / 2) + 1) lines.push(`${stamp((ns += 1000))} EDAC MC0: 1 CE memory read error on DIMM_A1 (channel:0 slot:0 page:0x12345 offset:0x0 grain:8 syndrome:0x0)`);
     for (const t of special) lines.push(`${stamp((ns += 1000))} ${t}`);
-    const text = Buffer.from(lines.join('\n') + '\n');
-    const at = r * RECORD;
-    img.writeUInt32LE(r + 1, at);
-    img.writeUInt32LE(0x5d005e00, at + 4);
-    img.writeBigUInt64LE(BigInt(ns), at + 8);
-    text.copy(img, at + 16, 0, Math.min(text.length, RECORD - 16));
+    out.push({ slot: r, seq: r + 1, text: lines.join('\n') + '\n', timeNs: BigInt(ns) });
   }
-  return img;
+  return buildMtdoops({ size: records * RECORD, recordSize: RECORD, records: out });
 }
 
 describe('an mtdoops partition of many records, kept for its verdict', () => {
