@@ -10,26 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder } from '../../backends/pcap/decode.js';
-import { readPackets } from '../../backends/pcap/packets.js';
-import { InputFile } from '../../src/input/file.js';
 import { fixture } from '../corpus.js';
+import { capturePayloads } from '../helpers/capture.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
 const WORKER = fileURLToPath(new URL('../../dist/src/live/writer-worker.js', import.meta.url));
 const DIR = fixture('pcap', 'netconsole-extended');
-
-async function capturePayloads(path: string): Promise<Buffer[]> {
-  const out: Buffer[] = [];
-  const file = await InputFile.open(path);
-  const dec = new FrameDecoder(path);
-  for await (const p of readPackets(file)) {
-    const d = dec.decode(p.linktype, p.data, p.offset);
-    if (d && !('damaged' in d) && d.dport === 6666) out.push(Buffer.from(d.payload));
-  }
-  await file.close();
-  return out;
-}
 
 /** Both senders' datagrams interleaved, a pause now and then to stay inside the socket buffer. */
 async function sendBoth(payloads: Buffer[], port: number): Promise<void> {

@@ -6,28 +6,14 @@ import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder } from '../../backends/pcap/decode.js';
-import { readPackets } from '../../backends/pcap/packets.js';
 import { analyze } from '../../src/analyze.js';
-import { InputFile } from '../../src/input/file.js';
 import { Listener, parseListenAddress, type CrashLine } from '../../src/live/index.js';
 import { extendedDatagrams, legacyDatagrams } from '../builders/pcap.js';
 import { fixture } from '../corpus.js';
+import { capturePayloads } from '../helpers/capture.js';
 import { runCli } from '../helpers/run.js';
 
 const DIR = fixture('pcap', 'netconsole-extended');
-
-async function capturePayloads(path: string): Promise<Buffer[]> {
-  const out: Buffer[] = [];
-  const file = await InputFile.open(path);
-  const dec = new FrameDecoder(path);
-  for await (const p of readPackets(file)) {
-    const d = dec.decode(p.linktype, p.data, p.offset);
-    if (d && !('damaged' in d) && d.dport === 6666) out.push(Buffer.from(d.payload));
-  }
-  await file.close();
-  return out;
-}
 
 async function send(payloads: Buffer[], port: number, host: string, family: 'udp4' | 'udp6'): Promise<void> {
   const sock = createSocket(family);

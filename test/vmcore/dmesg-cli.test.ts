@@ -1,27 +1,17 @@
 // `crashlog dmesg` as a user runs it: a pipe on stdin, --stats, --json, --caller, --avoid
 // (its progress bar: test/cli/progress.test.ts). Real dumps first; a synthetic ELF
 // (test/builders) where the real ones cannot show a case.
-import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpus, fixture } from '../corpus.js';
-import { runCli } from '../helpers/run.js';
+import { runCli, withStdin } from '../helpers/run.js';
 import { MapMemory, mapX86 } from '../builders/pagetables.js';
 import { RINGBUFFER_VMCOREINFO, START_KERNEL_MAP, writeRingbuffer, type SynthRecord } from '../builders/printk.js';
 import { machineToElf, note } from '../builders/vmcore.js';
 
 const EXPECTED = () => readFileSync(corpus('kdump-oops-panic', 'expected-vmcore-dmesg.txt'), 'latin1');
-
-async function withStdin<T>(path: string, f: () => Promise<T>): Promise<T> {
-  const saved = Object.getOwnPropertyDescriptor(process, 'stdin')!;
-  Object.defineProperty(process, 'stdin', { value: createReadStream(path), configurable: true });
-  try {
-    return await f();
-  } finally {
-    Object.defineProperty(process, 'stdin', saved);
-  }
-}
 
 describe('crashlog dmesg on the real kdump-oops-panic dumps', () => {
   it('reads a flattened dump from a pipe (stdin "-") and equals vmcore-dmesg', async () => {

@@ -2,7 +2,7 @@
 // nothing written to disk; on stdin spilled compressed (the disk holds the stream's own size)
 // and removed at the end, on an error, and when the process is stopped by SIGINT or SIGTERM.
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,20 +10,10 @@ import { gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { corpus } from '../corpus.js';
-import { runCli } from '../helpers/run.js';
+import { runCli, withStdin } from '../helpers/run.js';
 
 const PAGING = () => corpus('qemu-dump-paging-gpf-logbuf4m', 'vmcore.paging.elf.gz');
 const EXPECTED = () => readFileSync(corpus('qemu-dump-paging-gpf-logbuf4m', 'expected-vmcore-dmesg.txt'), 'latin1');
-
-async function withStdin<T>(path: string, f: () => Promise<T>): Promise<T> {
-  const saved = Object.getOwnPropertyDescriptor(process, 'stdin')!;
-  Object.defineProperty(process, 'stdin', { value: createReadStream(path), configurable: true });
-  try {
-    return await f();
-  } finally {
-    Object.defineProperty(process, 'stdin', saved);
-  }
-}
 
 /** Everything under `dir`, recursively (what a run left in its TMPDIR). */
 const left = (dir: string): string[] => readdirSync(dir, { recursive: true }).map(String);
