@@ -44,24 +44,24 @@ async function readAttr(path: string | undefined, problem: Problems): Promise<st
 }
 
 interface Fields {
-  num(name: string, what: string): Promise<number | undefined>;
-  text(name: string, what: string): Promise<string | undefined>;
+  num(name: string): Promise<number | undefined>;
+  text(name: string): Promise<string | undefined>;
 }
 
 function fields(files: Map<string, string>, problem: Problems): Fields {
   return {
-    async num(name, what) {
+    async num(name) {
       const raw = await readAttr(files.get(name), problem);
       if (raw === undefined) return undefined;
       const n = parseNumber(raw);
-      if (n === undefined) problem({ path: files.get(name)!, offset: 0, message: `${what}: expected a number, have ${JSON.stringify(raw.slice(0, 40))}` });
+      if (n === undefined) problem({ path: files.get(name)!, offset: 0, message: `${name}: expected a number, have ${JSON.stringify(raw.slice(0, 40))}` });
       return n;
     },
-    async text(name, what) {
+    async text(name) {
       const raw = await readAttr(files.get(name), problem);
       if (raw === undefined) return undefined;
       const t = parseText(raw);
-      if (t === undefined) problem({ path: files.get(name)!, offset: 0, message: `${what}: not one line of text` });
+      if (t === undefined) problem({ path: files.get(name)!, offset: 0, message: `${name}: not one line of text` });
       return t === '' ? undefined : t;
     },
   };
@@ -79,13 +79,13 @@ async function readDimm(mc: number, d: DimmNode, problem: Problems): Promise<Eda
   if (locPath === undefined) problem({ path: fileIn(d.where, 'dimm_location'), offset: 0, message: 'missing: the DIMM cannot be placed by its layers' });
   else if (locText !== undefined && !layers) problem({ path: locPath, offset: 0, message: `dimm_location: expected "<layer> <n>" pairs (branch, channel, slot, csrow, memory), have ${JSON.stringify(locText.slice(0, 60))}` });
   const out: EdacDimm = { mc, index: d.index, from: d.from, layers: layers ?? [] };
-  put(out, 'label', await f.text('dimm_label', 'dimm_label'));
-  put(out, 'sizeMB', await f.num('size', 'size'));
-  put(out, 'memType', await f.text('dimm_mem_type', 'dimm_mem_type'));
-  put(out, 'devType', await f.text('dimm_dev_type', 'dimm_dev_type'));
-  put(out, 'edacMode', await f.text('dimm_edac_mode', 'dimm_edac_mode'));
-  put(out, 'ceCount', await f.num('dimm_ce_count', 'dimm_ce_count'));
-  put(out, 'ueCount', await f.num('dimm_ue_count', 'dimm_ue_count'));
+  put(out, 'label', await f.text('dimm_label'));
+  put(out, 'sizeMB', await f.num('size'));
+  put(out, 'memType', await f.text('dimm_mem_type'));
+  put(out, 'devType', await f.text('dimm_dev_type'));
+  put(out, 'edacMode', await f.text('dimm_edac_mode'));
+  put(out, 'ceCount', await f.num('dimm_ce_count'));
+  put(out, 'ueCount', await f.num('dimm_ue_count'));
   return out;
 }
 
@@ -97,9 +97,9 @@ async function readDimm(mc: number, d: DimmNode, problem: Problems): Promise<Eda
  */
 async function readCsrow(mc: number, d: DimmNode, problem: Problems): Promise<EdacDimm[]> {
   const f = fields(d.files, problem);
-  const memType = await f.text('mem_type', 'mem_type');
-  const devType = await f.text('dev_type', 'dev_type');
-  const edacMode = await f.text('edac_mode', 'edac_mode');
+  const memType = await f.text('mem_type');
+  const devType = await f.text('dev_type');
+  const edacMode = await f.text('edac_mode');
   const channels = new Set<number>();
   for (const name of d.files.keys()) {
     const m = CSROW_CHANNEL_FILE.exec(name);
@@ -108,11 +108,11 @@ async function readCsrow(mc: number, d: DimmNode, problem: Problems): Promise<Ed
   const out: EdacDimm[] = [];
   for (const ch of [...channels].sort((a, b) => a - b)) {
     const e: EdacDimm = { mc, index: d.index, from: 'csrow', layers: [{ name: 'csrow', pos: d.index }, { name: 'channel', pos: ch }] };
-    put(e, 'label', await f.text(`ch${ch}_dimm_label`, `ch${ch}_dimm_label`));
+    put(e, 'label', await f.text(`ch${ch}_dimm_label`));
     put(e, 'memType', memType);
     put(e, 'devType', devType);
     put(e, 'edacMode', edacMode);
-    put(e, 'ceCount', await f.num(`ch${ch}_ce_count`, `ch${ch}_ce_count`));
+    put(e, 'ceCount', await f.num(`ch${ch}_ce_count`));
     out.push(e);
   }
   return out;
@@ -121,13 +121,13 @@ async function readCsrow(mc: number, d: DimmNode, problem: Problems): Promise<Ed
 async function readController(n: McNode, problem: Problems): Promise<EdacController> {
   const f = fields(n.files, problem);
   const c: EdacController = { mc: n.mc, dimms: [] };
-  put(c, 'name', await f.text('mc_name', 'mc_name'));
-  put(c, 'sizeMB', await f.num('size_mb', 'size_mb'));
-  put(c, 'ceCount', await f.num('ce_count', 'ce_count'));
-  put(c, 'ueCount', await f.num('ue_count', 'ue_count'));
-  put(c, 'ceNoInfoCount', await f.num('ce_noinfo_count', 'ce_noinfo_count'));
-  put(c, 'ueNoInfoCount', await f.num('ue_noinfo_count', 'ue_noinfo_count'));
-  put(c, 'secondsSinceReset', await f.num('seconds_since_reset', 'seconds_since_reset'));
+  put(c, 'name', await f.text('mc_name'));
+  put(c, 'sizeMB', await f.num('size_mb'));
+  put(c, 'ceCount', await f.num('ce_count'));
+  put(c, 'ueCount', await f.num('ue_count'));
+  put(c, 'ceNoInfoCount', await f.num('ce_noinfo_count'));
+  put(c, 'ueNoInfoCount', await f.num('ue_noinfo_count'));
+  put(c, 'secondsSinceReset', await f.num('seconds_since_reset'));
   // The csrowN folders are the same DIMMs as dimmN/rankN seen through the compat mapping
   // (edac_mc_sysfs.c builds both from one dimm_info): read them only when a kernel (before
   // 3.6) gave nothing else, so one DIMM is never listed twice.
