@@ -1,19 +1,19 @@
 // The library entry point behind `crashlog report`, `timeline` and `collect`:
 // input paths -> probe -> backend records -> timeline -> detectors -> correlator.
-import { readAll, type ReadOptions } from './backend.js';
+import type { ReadOptions } from './backend.js';
+import { readInput, readKept, summary, type Read } from './read-input.js';
+import { analyzeStore } from './analyze-store.js';
 import type { CrashRecord, Incident, InputSummary, KernelMessage, MachineCheck, Problem } from './model/index.js';
 import { parseMceText } from './mce/text.js';
 import { severityOf } from './mce/decode.js';
 import { significantAddr } from './mce/bits.js';
-import type { Boot, Timeline } from './timeline/types.js';
+import { judgedBoot, type Boot, type Timeline } from './timeline/types.js';
 import { resolveInputs, type ResolvedInput } from './input/resolve.js';
 import { checkReadOptions } from './input/options.js';
 import { buildTimeline, sameBoot, timelineOf } from './timeline/build.js';
-import { InputSegments } from './timeline/input.js';
 import type { Segment } from './timeline/segments.js';
 import { detect } from './detect/index.js';
 import { correlate, Correlator } from './correlate/index.js';
-import { FormatError, messageOf } from './util/errors.js';
 import type { DimmThreshold } from './correlate/dimm-history.js';
 
 export interface AnalyzeOptions {
@@ -27,9 +27,11 @@ export interface AnalyzeOptions {
    * 'all' (the default): every line of every input is kept (`timeline`). 'boots': a long
    * log keeps what a verdict reads (src/timeline/keep.ts) and the report shows (`report
    * --html`). 'verdict': so too, and a single log is judged boot by boot as it is read,
-   * each boot's lines let go once judged (`report`, `report --json`).
+   * each boot's lines let go once judged (collect's verdict). 'incidents': so too, and a
+   * single input of any kind is judged boot by boot as it is read (src/analyze-store.ts):
+   * no boot's lines are kept once judged (`report`, `report --json`).
    */
-  keep?: 'all' | 'boots' | 'verdict';
+  keep?: 'all' | 'boots' | 'verdict' | 'incidents';
   /**
    * Each boot as soon as it is read whole, for a caller that prints boot by boot (`timeline`):
    * a single log is then read as a stream with every line kept, and no boot is held after
@@ -44,20 +46,6 @@ export interface Analysis {
   records: CrashRecord[];
   timeline: Timeline;
   incidents: Incident[];
-}
-
-/** All records of one input; a reader that fails keeps what it yielded before. */
-export async function readInput(input: ResolvedInput, options: ReadOptions = {}): Promise<Read> {
-  const records: CrashRecord[] = [];
-  const problems: Problem[] = [];
-  const ctx = { options, problem: (p: Problem) => problems.push(p) };
-  try {
-    await readAll(input.backend.read(input.path, ctx), records);
-  } catch (err) {
-    if (err instanceof FormatError) problems.push({ path: err.path, offset: err.offset, message: err.detail });
-    else problems.push({ path: input.path, message: messageOf(err) });
-  }
-  return { records, problems };
 }
 
 /** Inputs a memory dump is read from: read after the others (see fatalAddresses). */
@@ -119,59 +107,6 @@ async function readResolved(paths: string[] | Resolved, opts: AnalyzeOptions, ke
   return { inputs, resolved, read };
 }
 
-interface Read {
-  /** Without the log lines when `segments` holds them. */
-  records: CrashRecord[];
-  problems: Problem[];
-  segments?: Segment[];
-  /** Records read, kept or not. */
-  count?: number;
-  notKept?: number;
-  reportsNotKept?: number;
-}
-
-/** What an input's summary says of it. */
-function summary(input: ResolvedInput, r: Read): InputSummary {
-  const s: InputSummary = { path: input.path, backend: input.backend.id, records: r.count ?? r.records.length, problems: r.problems };
-  if (r.notKept) s.notKept = r.notKept;
-  if (r.reportsNotKept) s.reportsNotKept = r.reportsNotKept;
-  return s;
-}
-
-/** One input read with its log lines cut into segments as they come, each kept as keep.ts keeps it. */
-async function readKept(input: ResolvedInput, index: number, options: ReadOptions, done?: (s: Segment, others: CrashRecord[]) => void, whole = false): Promise<Read> {
-  const segments: Segment[] = [];
-  let records: CrashRecord[] = [];
-  const problems: Problem[] = [];
-  let count = 0;
-  const lines = new InputSegments(index, (s) => {
-    if (!done) return void segments.push(s);
-    done(s, records);
-    records = [];
-  }, whole, !done);
-  // Log lines go straight to the segments, as messages or (a text log's) lines made messages only if kept.
-  const ctx = { options, problem: (p: Problem) => problems.push(p), lines };
-  const take = (r: CrashRecord) => {
-    if (r.kind === 'kmsg') return lines.push(r);
-    count++;
-    records.push(r);
-  };
-  try {
-    for await (const y of input.backend.read(input.path, ctx)) {
-      if (Array.isArray(y)) for (const r of y as readonly CrashRecord[]) take(r);
-      else take(y as CrashRecord);
-    }
-  } catch (err) {
-    if (err instanceof FormatError) problems.push({ path: err.path, offset: err.offset, message: err.detail });
-    else problems.push({ path: input.path, message: messageOf(err) });
-  }
-  lines.end();
-  const r: Read = { records, problems, segments, count: count + lines.lines };
-  if (lines.notKept) r.notKept = lines.notKept;
-  if (lines.reportsNotKept) r.reportsNotKept = lines.reportsNotKept;
-  return r;
-}
-
 /** Backends whose input is one log in order: its boots come one after another, and are judged so. */
 const ONE_LOG = new Set(['text', 'journal']);
 
@@ -189,16 +124,17 @@ async function analyzeStream(input: ResolvedInput, inputs: InputSummary[], opts:
       const inc = correlator.boot(boot);
       if (inc) incidents.push(inc);
       // Judged: the lines go, the boot's identity stays.
-      boots.push({ ...boot, messages: [], mces: [], memoryErrors: [], dumps: [], blobs: [] });
+      boots.push(judgedBoot(boot));
     }
     group = [];
     others = [];
   };
-  const r = await readKept(input, 0, opts.options ?? {}, (s, more) => {
+  const done = (s: Segment, more: CrashRecord[]) => {
     if (group.length && !sameBoot(group, s)) judge();
     group.push(s);
     for (const m of more) others.push(m);
-  }, opts.onBoot !== undefined);
+  };
+  const r = await readKept(input, 0, opts.options ?? {}, { done, whole: opts.onBoot !== undefined });
   for (const m of r.records) others.push(m);
   judge();
   inputs.push(summary(input, r));
@@ -217,16 +153,26 @@ export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promi
   const found = await resolveInputs(paths, opts.as);
   const one = singleLog(found);
   const dimms = opts.dimmThreshold ? { threshold: opts.dimmThreshold } : {};
-  if (one && (opts.onBoot || opts.keep === 'verdict')) {
+  const unresolved = () => found.problems.map((p): InputSummary => ({ path: p.path, backend: 'none', records: 0, problems: [p] }));
+  if (one && (opts.onBoot || opts.keep === 'verdict' || opts.keep === 'incidents')) {
     if (opts.options) checkReadOptions(opts.options, [one.backend]);
-    return analyzeStream(one, found.problems.map((p) => ({ path: p.path, backend: 'none', records: 0, problems: [p] })), opts);
+    return analyzeStream(one, unresolved(), opts);
+  }
+  const [only] = found.inputs;
+  if (opts.keep === 'incidents' && found.inputs.length === 1 && !opts.onBoot) {
+    if (opts.options) checkReadOptions(opts.options, [only!.backend]);
+    const v = await analyzeStore(only!, opts.options ?? {}, opts.dimmThreshold);
+    if (v) {
+      const inputs = [...unresolved(), ...v.inputs];
+      return { ...v, inputs, timeline: { ...v.timeline, problems: inputs.flatMap((i) => i.problems) } };
+    }
   }
   if (opts.onBoot) {
     const read = await readTimeline(found, opts);
     for (const b of read.timeline.boots) opts.onBoot(b);
     return { ...read, timeline: { boots: [], problems: read.timeline.problems }, incidents: [] };
   }
-  if (opts.keep === 'verdict' || opts.keep === 'boots') {
+  if (opts.keep !== undefined && opts.keep !== 'all') {
     const { inputs, resolved, read } = await readResolved(found, opts, true);
     const segments: Segment[] = [];
     const records: CrashRecord[] = [];

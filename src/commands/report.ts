@@ -40,7 +40,7 @@ export function register(program: Command, io: RunIO): void {
       // A bar on a terminal's stderr for a long read; none for JSON, which scripts read.
       const a = await withProgress(io, !opts.json, () => readStreams(inputs, opts.as, async (paths) => {
         // Text and JSON need no boot once judged; HTML draws each boot's lines (src/analyze.ts keep).
-        const keep = opts.html || opts.bundle ? 'boots' : 'verdict';
+        const keep = opts.html || opts.bundle ? 'boots' : 'incidents';
         const r = await analyze(paths, { as: opts.as, options, keep, ...(dimmThreshold && { dimmThreshold }) });
         await symbolizeIncidents(r.incidents, opts, io);
         // Inside: the bundle carries the input files, and a stream input is a temporary file.

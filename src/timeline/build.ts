@@ -15,7 +15,7 @@ export interface InputRecords {
 }
 
 /** Lines two segments must share to be one boot (fewer when a segment is that small). */
-const SHARED_LINES = 3;
+export const SHARED_LINES = 3;
 
 class UnionFind {
   private readonly parent: number[];
@@ -60,7 +60,8 @@ function overlapClusters(segments: Segment[], indices: number[]): number[][] {
   return clusters;
 }
 
-function joinSegments(segments: Segment[]): Segment[][] {
+/** Segments grouped by boot, each group in input order, groups by their first segment. */
+export function joinSegments(segments: Segment[]): Segment[][] {
   const uf = new UnionFind(segments.length);
   const byBootId = new Map<string, number>();
   const unknown: number[] = [];

@@ -24,9 +24,11 @@ export class InputSegments {
     private readonly done: (s: Segment) => void,
     private readonly whole = false,
     held = false,
+    /** With `held`: each segment once what is kept of it stands (thin.ts), in order. */
+    final?: (s: Segment) => void,
   ) {
     this.keeper = new SegmentKeeper(whole);
-    this.thinner = held && !whole ? new SegmentThinner() : undefined;
+    this.thinner = held && !whole ? new SegmentThinner(final) : undefined;
   }
 
   push(m: Pending): void {

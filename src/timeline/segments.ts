@@ -125,15 +125,20 @@ export function lateSpan(s: Segment): { from: bigint; to: bigint } | undefined {
   return from === undefined ? undefined : { from, to: to! };
 }
 
-/** Keys of a segment's late lines (see LATE_NS), from each end of a long segment. */
-export function lateKeys(s: Segment): Set<string> {
-  const keys = new Set<string>();
+/** A segment's late lines (see LATE_NS), from each end of a long segment: the lines its boot is known by. */
+export function eachLateLine(s: Segment, visit: (m: KernelMessage & { tsNs: bigint }) => void): void {
   const n = s.messages.length;
   for (let i = 0; i < n; i++) {
     if (i === EDGE_LINES && n > 2 * EDGE_LINES) i = n - EDGE_LINES;
     const m = s.messages[i]!;
     if (m.tsNs === undefined || m.tsNs < LATE_NS) continue;
-    keys.add(messageKey(m)!);
+    visit(m as KernelMessage & { tsNs: bigint });
   }
+}
+
+/** Keys of a segment's late lines (eachLateLine). */
+export function lateKeys(s: Segment): Set<string> {
+  const keys = new Set<string>();
+  eachLateLine(s, (m) => keys.add(messageKey(m)!));
   return keys;
 }

@@ -50,6 +50,9 @@ export class SegmentThinner {
   notKept = 0;
   reportsNotKept = 0;
 
+  /** `final`: each segment, in order, once what is kept of it stands (it left the newest, or the input ended). */
+  constructor(private readonly final?: (s: Segment) => void) {}
+
   /** Whether a segment of `n` lines is thinned as it comes: its lines may come unmade (add's `raw`). */
   thins(n: number): boolean {
     return this.thinning || this.total + n > INPUT_WHOLE;
@@ -75,6 +78,7 @@ export class SegmentThinner {
       this.recentLines -= f.whole.length; // its thinning stands
       this.first = f.next;
       f.next = undefined;
+      this.final?.(f.s);
     }
   }
 
@@ -91,6 +95,7 @@ export class SegmentThinner {
       this.reportsNotKept -= r.reports;
       this.windowLines -= r.windows;
     }
+    for (let r = this.first; r; r = r.next) this.final?.(r.s);
     this.first = this.last = undefined;
   }
 

@@ -26,3 +26,11 @@ export interface Timeline {
   boots: Boot[];
   problems: Problem[];
 }
+
+/** None, shared by every judged boot (frozen: a push is an error, never a boot's records mixed with another's). */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+/** A boot judged (src/analyze.ts, src/analyze-store.ts): its identity kept, its lines and records let go. */
+export function judgedBoot(boot: Boot): Boot {
+  return { ...boot, messages: NONE, mces: NONE, memoryErrors: NONE, dumps: NONE, blobs: NONE };
+}

@@ -1,7 +1,8 @@
-// `report` reads with keep 'verdict' (src/analyze.ts: a single log judged boot by boot, long
-// segments kept for their verdict); `timeline` and the corpus walk keep every line. On every
-// corpus item, each input alone, its console alone and all its inputs together, both give
-// the same incidents, and `timeline` (boot by boot as read) the same text.
+// `report` reads with keep 'incidents' and collect with 'verdict' (src/analyze.ts: a single
+// input judged boot by boot, long segments kept for their verdict); `timeline` and the corpus
+// walk keep every line. On every corpus item, each input alone, its console alone and all its
+// inputs together, all give the same incidents, and `timeline` (boot by boot as read) the
+// same text.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +23,11 @@ describe.each(items)('%s', (item) => {
     const kept = await analyze(paths, { keep: 'verdict' });
     expect(kept.incidents).toEqual(all.incidents);
     expect(kept.inputs.map((i) => [i.path, i.records, i.problems])).toEqual(all.inputs.map((i) => [i.path, i.records, i.problems]));
+    // `report` and `report --json`: a single input of any kind judged as it is read (src/analyze-store.ts).
+    const judged = await analyze(paths, { keep: 'incidents' });
+    expect(judged.incidents).toEqual(all.incidents);
+    expect(judged.inputs.map((i) => [i.path, i.records, i.problems])).toEqual(all.inputs.map((i) => [i.path, i.records, i.problems]));
+    expect(judged.timeline.boots.map((b) => b.key)).toEqual(all.timeline.boots.map((b) => b.key));
     // `timeline` prints boot by boot as they are read: the same text.
     const printed: string[] = [];
     await analyze(paths, { onBoot: (b) => printed.push(...timelineText({ boots: [b], problems: [] })) });

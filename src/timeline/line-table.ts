@@ -1,0 +1,83 @@
+// The late lines segments own (build.ts joinSegments: a line's key is its time to the
+// microsecond and its text, owned by the first segment to hold it), by time, in typed arrays
+// (a hash of chains over an append-only arena): a store of thousands of dumps read as a
+// stream (join-stream.ts) looks each line up by a number, and builds no key string. A judged
+// segment's lines keep their time and segment and let go of their text.
+const NONE = -1;
+
+export class LineTable {
+  private heads = new Int32Array(1024).fill(NONE);
+  private times = new Float64Array(1024);
+  private segs = new Int32Array(1024);
+  private next = new Int32Array(1024);
+  /** The line's text while its segment is open; undefined once judged. */
+  private readonly texts: (string | undefined)[] = [];
+  /** Entries made. */
+  size = 0;
+
+  /** The first entry at time `us` (then `after(e)` for the next), NONE when there is none. */
+  first(us: number): number {
+    let e = this.heads[this.bucket(us)]!;
+    while (e !== NONE && this.times[e] !== us) e = this.next[e]!;
+    return e;
+  }
+
+  after(e: number): number {
+    const us = this.times[e];
+    for (e = this.next[e]!; e !== NONE; e = this.next[e]!) if (this.times[e] === us) return e;
+    return NONE;
+  }
+
+  seg(e: number): number {
+    return this.segs[e]!;
+  }
+
+  text(e: number): string | undefined {
+    return this.texts[e];
+  }
+
+  add(us: number, seg: number, text: string): void {
+    if (this.size === this.segs.length) this.grow();
+    const e = this.size++;
+    this.times[e] = us;
+    this.segs[e] = seg;
+    this.texts[e] = text;
+    const b = this.bucket(us);
+    this.next[e] = this.heads[b]!;
+    this.heads[b] = e;
+  }
+
+  /** Entries from `from` to `to` (a judged segment's) keep their time only. */
+  forget(from: number, to: number): void {
+    for (let e = from; e < to; e++) this.texts[e] = undefined;
+  }
+
+  private bucket(us: number): number {
+    const lo = us % 0x1_0000_0000;
+    const hi = Math.floor(us / 0x1_0000_0000);
+    // murmur3's finalizer: every bit of the time reaches the bucket's bits.
+    let h = lo ^ Math.imul(hi, 0x9e3779b1);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) & (this.heads.length - 1);
+  }
+
+  private grow(): void {
+    const n = this.segs.length * 2;
+    const times = new Float64Array(n);
+    times.set(this.times);
+    this.times = times;
+    const segs = new Int32Array(n);
+    segs.set(this.segs);
+    this.segs = segs;
+    this.next = new Int32Array(n);
+    this.heads = new Int32Array(n).fill(NONE);
+    for (let e = 0; e < this.size; e++) {
+      const b = this.bucket(this.times[e]!);
+      this.next[e] = this.heads[b]!;
+      this.heads[b] = e;
+    }
+  }
+}
+
+export const NO_ENTRY = NONE;
