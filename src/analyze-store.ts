@@ -1,8 +1,8 @@
-// One input of many records (a pstore directory, an mtdoops partition, a pstore/blk disk)
-// judged boot by boot as it is read, for `report` and `report --json`: its segments are
-// joined into boots as they come (src/timeline/join-stream.ts), each boot judged once the
-// newest WINDOW_LINES lines are another's and its lines let go, so memory holds the newest
-// boots and the incidents, not the store. The verdict is the one timelineOf and correlate
+// One store of many records whose reader gives them in order (Backend.ordered: a pstore
+// directory, an mtdoops partition) judged boot by boot as it is read, for `report` and
+// `report --json`: its segments are joined into boots as they come
+// (src/timeline/join-stream.ts), the oldest boot judged once WINDOW_BOOTS are open and its
+// lines let go, so memory holds the newest boots and the incidents, not the store. The verdict is the one timelineOf and correlate
 // give over the whole input; where it might not be (a segment that joins a boot already
 // judged, or records other than log lines to place among boots already judged), the caller
 // reads the input again whole (analyze.ts).
@@ -25,7 +25,7 @@ export interface StoreVerdict {
 }
 
 /** The verdict on one input judged as it is read; undefined when it must be read again whole. */
-export async function analyzeStore(input: ResolvedInput, options: ReadOptions, dimmThreshold?: DimmThreshold): Promise<StoreVerdict | undefined> {
+export async function analyzeStore(input: ResolvedInput, options: ReadOptions, dimmThreshold?: DimmThreshold, window?: { boots: number; lines: number }): Promise<StoreVerdict | undefined> {
   const dimms = dimmThreshold ? { threshold: dimmThreshold } : {};
   const correlator = new Correlator([], detect, dimms);
   const incidents: Incident[] = [];
@@ -38,7 +38,7 @@ export async function analyzeStore(input: ResolvedInput, options: ReadOptions, d
       if (inc) incidents.push(inc);
       boots.push(judgedBoot(boot));
     }
-  });
+  }, window);
   const r = await readKept(input, 0, options, { final: (s) => joiner.add(s) });
   if (joiner.late) return undefined;
   const inputs = [summary(input, r)];

@@ -28,8 +28,9 @@ export interface AnalyzeOptions {
    * log keeps what a verdict reads (src/timeline/keep.ts) and the report shows (`report
    * --html`). 'verdict': so too, and a single log is judged boot by boot as it is read,
    * each boot's lines let go once judged (collect's verdict). 'incidents': so too, and a
-   * single input of any kind is judged boot by boot as it is read (src/analyze-store.ts):
-   * no boot's lines are kept once judged (`report`, `report --json`).
+   * single store whose reader gives its records in order (Backend.ordered) is judged boot by
+   * boot as it is read (src/analyze-store.ts): no boot's lines are kept once judged
+   * (`report`, `report --json`).
    */
   keep?: 'all' | 'boots' | 'verdict' | 'incidents';
   /**
@@ -159,7 +160,7 @@ export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promi
     return analyzeStream(one, unresolved(), opts);
   }
   const [only] = found.inputs;
-  if (opts.keep === 'incidents' && found.inputs.length === 1 && !opts.onBoot) {
+  if (opts.keep === 'incidents' && found.inputs.length === 1 && only!.backend.ordered && !opts.onBoot) {
     if (opts.options) checkReadOptions(opts.options, [only!.backend]);
     const v = await analyzeStore(only!, opts.options ?? {}, opts.dimmThreshold);
     if (v) {

@@ -37,6 +37,13 @@ export interface Backend {
    * Content decides, not the name; a name may only break a tie.
    */
   probe(p: Probe): number;
+  /**
+   * The reader gives a store's records oldest first, a boot's records near one another
+   * (mtdoops by sequence number, a pstore directory by record id): `report` judges such an
+   * input boot by boot as it reads it (src/analyze-store.ts). A ring of zones read in place,
+   * its console zone after all its dumps (ramoops, pstore/zone), is read whole.
+   */
+  ordered?: boolean;
   /** Records, lazily; damaged parts go to ctx.problem and reading continues. */
   read(path: string, ctx: ReadContext): AsyncIterable<Yielded>;
 }

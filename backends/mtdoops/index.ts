@@ -5,6 +5,7 @@ export const mtdoops: Backend = {
   id: 'mtdoops',
   summary: 'MTD partition image written by mtdoops (v1/v2 seq+magic headers, wrap-around); option record_size (found when not given)',
   options: [{ key: 'record_size', kind: 'number' }],
+  ordered: true,
   probe(p) {
     // A directory is looked into entry by entry (src/input/resolve.ts): its images are found by content.
     if (p.isDirectory) return 0;

@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 export const pstore: Backend = {
   id: 'pstore',
   summary: 'pstore directory (/sys/fs/pstore or a copy): dmesg-, console-, pmsg-, ftrace-, mce- records of any backend',
+  ordered: true,
   probe(p) {
     if (p.isDirectory) {
       const records = p.entries.filter((e) => parsePstoreName(e) !== undefined).length;

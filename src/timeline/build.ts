@@ -62,6 +62,7 @@ function overlapClusters(segments: Segment[], indices: number[]): number[][] {
 
 /** Segments grouped by boot, each group in input order, groups by their first segment. */
 export function joinSegments(segments: Segment[]): Segment[][] {
+  if (segments.length <= 1) return segments.length ? [segments] : [];
   const uf = new UnionFind(segments.length);
   const byBootId = new Map<string, number>();
   const unknown: number[] = [];

@@ -2,18 +2,20 @@
 // read (a store of thousands of dumps): segments join as joinSegments joins them (the same
 // journal boot, else SHARED_LINES late lines shared with one segment before, a line owned by
 // the first segment to hold it), and once WINDOW_BOOTS boots (or WINDOW_LINES lines) are
-// held the oldest is judged, so only the newest boots are held. A store's records of one boot lie near one
-// another (a dump's parts; a console and the dumps of its boot): a segment that would join
-// a boot already judged sets `late`, and the caller reads the input again whole.
+// held the oldest is judged, so only the newest boots are held. An ordered store's records
+// of one boot lie near one another (a dump's parts; a console and the dumps of its boot): a
+// segment that would join a boot already judged sets `late`, and the caller reads the input
+// again whole.
 //
-// A judged segment's lines are remembered by time only (line-table.ts): a later line at one
-// of those times counts as shared with it, so `late` may be set where the texts differ
-// (then the input is read again: slower, never wrong), and such a line is owned by the
-// judged segment, as it is by joinSegments when the texts are the same.
+// A judged segment's lines are remembered by time and a 32-bit hash of their text
+// (line-table.ts): a later line with both counts as shared with it, so `late` may be set
+// where the texts differ (then the input is read again: slower, never wrong), and such a line
+// is owned by the judged segment, as it is by joinSegments when the texts are the same (one
+// in 2^32 lines at a time already held).
 import type { Segment } from './segments.js';
 import { eachLateLine } from './segments.js';
 import { SHARED_LINES } from './build.js';
-import { LineTable, NO_ENTRY } from './line-table.js';
+import { LineTable, NO_ENTRY, textHash } from './line-table.js';
 
 /** Boots held open, at most: a store's records of one boot lie within this many of each other. */
 export const WINDOW_BOOTS = 64;
@@ -32,12 +34,16 @@ interface Group {
   /** Its segments in input order. */
   members: Member[];
   lines: number;
+  /** Merged into an older boot. */
+  dead: boolean;
 }
 
 export class StreamJoiner {
   private n = 0;
-  /** Open boots, oldest (first segment) first. */
+  /** Open boots, oldest (first segment) first, from `head`; one merged into another is dead. */
   private open: Group[] = [];
+  private head = 0;
+  private live = 0;
   /** Segment index -> its open group. */
   private readonly groupOf = new Map<number, Group>();
   private readonly table = new LineTable();
@@ -63,22 +69,35 @@ export class StreamJoiner {
       if (j === undefined) this.byBoot.set(s.boot, i);
       else this.into(joins, j);
     } else this.keyed(i, s, joins);
-    const g: Group = { members: [{ i, s, from, to: this.table.size }], lines: s.messages.length };
-    for (const o of joins) this.merge(g, o);
-    for (const m of g.members) this.groupOf.set(m.i, g);
-    this.insert(g);
+    const member: Member = { i, s, from, to: this.table.size };
     this.held += s.messages.length;
-    while ((this.open.length > this.window.boots || this.held > this.window.lines) && this.open.length > 1) this.judgeOldest();
+    if (joins.size === 0) {
+      // The newest segment starts a boot: the open list stays in order of first segments.
+      const g: Group = { members: [member], lines: s.messages.length, dead: false };
+      this.groupOf.set(i, g);
+      this.open.push(g);
+      this.live++;
+    } else {
+      // Into the oldest boot it joins, with the others it joins.
+      const [into, ...others] = [...joins].sort((a, b) => a.members[0]!.i - b.members[0]!.i);
+      this.merge(into!, { members: [member], lines: s.messages.length, dead: false });
+      for (const o of others) {
+        o.dead = true;
+        this.live--;
+        this.merge(into!, o);
+      }
+    }
+    while ((this.live > this.window.boots || this.held > this.window.lines) && this.live > 1) this.judgeOldest();
   }
 
   /** Every boot still open judged, oldest first. */
   end(): void {
-    while (this.open.length) this.judgeOldest();
+    while (this.live > 0) this.judgeOldest();
   }
 
   /** The segments of the boots still open, in input order, without judging them. */
   unjudged(): Segment[] {
-    return this.open.flatMap((g) => g.members).sort((a, b) => a.i - b.i).map((m) => m.s);
+    return this.open.slice(this.head).filter((g) => !g.dead).flatMap((g) => g.members).sort((a, b) => a.i - b.i).map((m) => m.s);
   }
 
   /** joinSegments' rule: SHARED_LINES keys (fewer for a segment that small) shared with one segment before. */
@@ -89,14 +108,14 @@ export class StreamJoiner {
     /** Keys seen in this segment at a time some entry has: a key counts once (lateKeys is a set). */
     let seen: Set<string> | undefined;
     let keys = 0;
-    eachLateLine(s, (m) => {
-      const us = Number(m.tsNs / 1000n);
-      let e = t.first(us);
+    eachLateLine(s, (m, us) => {
+      const h = textHash(m.text);
+      let e = t.first(us, h);
       if (e === NO_ENTRY) {
         keys++;
-        return t.add(us, i, m.text);
+        return t.add(us, h, i, m.text);
       }
-      // The segment that owns the key: one with the same text, else a judged one with a line then.
+      // The segment that owns the key: one with the same text, else a judged one with a line then and a text of the same hash.
       let exact: number | undefined;
       let judged: number | undefined;
       for (; e !== NO_ENTRY && exact === undefined; e = t.after(e)) {
@@ -110,7 +129,7 @@ export class StreamJoiner {
       seen.add(key);
       keys++;
       const owner = exact ?? judged;
-      if (owner === undefined) return t.add(us, i, m.text);
+      if (owner === undefined) return t.add(us, h, i, m.text);
       const counts = this.groupOf.has(owner) ? hits : judgedHits;
       counts.set(owner, (counts.get(owner) ?? 0) + 1);
     });
@@ -126,7 +145,7 @@ export class StreamJoiner {
     else this.late = true;
   }
 
-  /** `o`'s segments into `g`, in input order; `o` leaves the open list. */
+  /** `o`'s segments into `g`, in input order. */
   private merge(g: Group, o: Group): void {
     const a = g.members;
     const b = o.members;
@@ -136,19 +155,17 @@ export class StreamJoiner {
     while (x < a.length || y < b.length) out.push(y >= b.length || (x < a.length && a[x]!.i < b[y]!.i) ? a[x++]! : b[y++]!);
     g.members = out;
     g.lines += o.lines;
-    this.open.splice(this.open.indexOf(o), 1);
-  }
-
-  /** Into the open list by its first segment. */
-  private insert(g: Group): void {
-    const first = g.members[0]!.i;
-    let at = this.open.length;
-    while (at > 0 && this.open[at - 1]!.members[0]!.i > first) at--;
-    this.open.splice(at, 0, g);
+    for (const m of b) this.groupOf.set(m.i, g);
   }
 
   private judgeOldest(): void {
-    const g = this.open.shift()!;
+    while (this.open[this.head]!.dead) this.head++;
+    const g = this.open[this.head++]!;
+    this.live--;
+    if (this.head > 1024 && this.head * 2 > this.open.length) {
+      this.open = this.open.slice(this.head);
+      this.head = 0;
+    }
     this.held -= g.lines;
     this.judgedAny = true;
     for (const m of g.members) {

@@ -102,7 +102,7 @@ export function cutSegments(input: number, messages: readonly KernelMessage[]): 
  * microseconds: the same line must meet itself from both.
  */
 export function messageKey(m: KernelMessage): string | undefined {
-  return m.tsNs === undefined ? undefined : `${m.tsNs / 1000n}\0${m.text}`;
+  return m.tsNs === undefined ? undefined : `${microseconds(m.tsNs)}\0${m.text}`;
 }
 
 /** Lines of a long segment looked at from each end: overlaps between dumps and logs of
@@ -112,6 +112,7 @@ const EDGE_LINES = 50_000;
 /** Lines printed in the first second of a boot repeat across boots of one kernel: only
  * later ones identify a boot. */
 const LATE_NS = 1_000_000_000n;
+const LATE_NS_NUMBER = Number(LATE_NS);
 
 /** Kernel times of a segment's first and last late line, or undefined when it has none. */
 export function lateSpan(s: Segment): { from: bigint; to: bigint } | undefined {
@@ -125,20 +126,32 @@ export function lateSpan(s: Segment): { from: bigint; to: bigint } | undefined {
   return from === undefined ? undefined : { from, to: to! };
 }
 
-/** A segment's late lines (see LATE_NS), from each end of a long segment: the lines its boot is known by. */
-export function eachLateLine(s: Segment, visit: (m: KernelMessage & { tsNs: bigint }) => void): void {
+/**
+ * A kernel time to the microsecond as messageKey has it (`tsNs / 1000n`), as a number: without
+ * a BigInt division below 2^53 ns (104 days of uptime), where the number is exact.
+ */
+export function microseconds(tsNs: bigint): number {
+  const n = Number(tsNs);
+  return n < 2 ** 53 && n >= 0 ? (n - (n % 1000)) / 1000 : Number(tsNs / 1000n);
+}
+
+/** A segment's late lines (see LATE_NS), from each end of a long segment, each with its time
+ * in microseconds (microseconds()): the lines its boot is known by. */
+export function eachLateLine(s: Segment, visit: (m: KernelMessage, us: number) => void): void {
   const n = s.messages.length;
   for (let i = 0; i < n; i++) {
     if (i === EDGE_LINES && n > 2 * EDGE_LINES) i = n - EDGE_LINES;
     const m = s.messages[i]!;
-    if (m.tsNs === undefined || m.tsNs < LATE_NS) continue;
-    visit(m as KernelMessage & { tsNs: bigint });
+    if (m.tsNs === undefined) continue;
+    const ns = Number(m.tsNs);
+    if (ns < LATE_NS_NUMBER) continue;
+    visit(m, microseconds(m.tsNs));
   }
 }
 
-/** Keys of a segment's late lines (eachLateLine). */
+/** Keys of a segment's late lines (eachLateLine): messageKey's. */
 export function lateKeys(s: Segment): Set<string> {
   const keys = new Set<string>();
-  eachLateLine(s, (m) => keys.add(messageKey(m)!));
+  eachLateLine(s, (m, us) => keys.add(`${us}\0${m.text}`));
   return keys;
 }

@@ -1,7 +1,7 @@
 // An input of many short segments (a 256 MiB mtdoops partition holds 65,536 dumps, a
 // pstore/blk disk thousands of zones) kept in bounded memory. keep.ts keeps a short segment
-// whole; past INPUT_WHOLE lines kept of one input, its older segments are thinned to what a
-// verdict reads of them, as keep.ts keeps a long segment's middle:
+// whole; the segments that come after an input's first INPUT_WHOLE lines are thinned to what
+// a verdict reads of them, as keep.ts keeps a long segment's middle:
 // - the first and last line (the boot grouping, build.ts, reads a segment's ends);
 // - BEFORE lines ahead of and AFTER lines after every line that could start a report
 //   (src/detect/starts.ts), so detect() finds in them what it finds in the whole segment;
@@ -15,7 +15,7 @@ import type { Segment } from './segments.js';
 import { AFTER, BEFORE, KEEP_CAP, isFactLine, message, type Pending } from './keep.js';
 import { mayStartReport } from '../detect/starts.js';
 
-/** Lines one input keeps whole before its older segments are thinned. */
+/** Lines one input keeps whole before the segments after them are thinned. */
 export const INPUT_WHOLE = 100_000;
 /** Lines of an input's newest segments never thinned. */
 const NEWEST = 2_000;
@@ -36,16 +36,17 @@ interface Thinned {
  * Segments as they are handed on. Once the input passes INPUT_WHOLE, each is thinned at
  * once (its dropped lines die young, never reaching the old generation) and its whole lines
  * are remembered while it is among the newest NEWEST lines; at the end those get them back.
+ * The segments before stay whole.
  */
 export class SegmentThinner {
-  /** Segments of the input so far, oldest first, linked by `next`: before INPUT_WHOLE, or the
-   * newest since. (Lines let go die young only with V8's pretenuring off: src/gc.ts.) */
+  /** The newest segments past INPUT_WHOLE, oldest first, linked by `next`. (Lines let go die
+   * young only with V8's pretenuring off: src/gc.ts.) */
   private first: Thinned | undefined;
   private last: Thinned | undefined;
   private recentLines = 0;
   private total = 0;
   private windowLines = 0;
-  /** The input passed INPUT_WHOLE: every segment is thinned as it comes. */
+  /** The input passed INPUT_WHOLE: every segment from here on is thinned as it comes. */
   private thinning = false;
   notKept = 0;
   reportsNotKept = 0;
@@ -62,17 +63,14 @@ export class SegmentThinner {
   add(s: Segment, raw?: readonly Pending[]): void {
     const whole = raw ?? s.messages;
     this.total += whole.length;
-    const past = this.total > INPUT_WHOLE;
-    if (past && !this.thinning) {
-      this.thinning = true;
-      for (let r = this.first; r; r = r.next) this.thin(r); // the input just passed INPUT_WHOLE
-    }
+    // The input's first INPUT_WHOLE lines stay whole: what is kept of them stands at once.
+    if (this.total <= INPUT_WHOLE) return this.final?.(s);
+    this.thinning = true;
     const r: Thinned = { s, whole, thinned: false, dropped: 0, reports: 0, windows: 0 };
     if (this.last) this.last.next = r;
     else this.first = r;
     this.last = r;
     this.recentLines += r.whole.length;
-    if (!past) return;
     this.thin(r);
     for (let f = this.first!; f !== r && this.recentLines - f.whole.length >= NEWEST; f = this.first!) {
       this.recentLines -= f.whole.length; // its thinning stands

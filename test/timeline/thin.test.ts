@@ -51,6 +51,10 @@ describe('an mtdoops partition of many records, kept for its verdict', () => {
     expect(unkeyed(kept)).toEqual(unkeyed(all));
     expect(html.incidents).toEqual(kept.incidents);
     expect((await analyze([path], { keep: 'verdict' })).incidents).toEqual(kept.incidents);
+    // `report` judges the partition as it reads it (src/analyze-store.ts): the same verdict and counts.
+    const report = await analyze([path], { keep: 'incidents' });
+    expect(report.incidents).toEqual(kept.incidents);
+    expect(report.inputs).toEqual(kept.inputs);
     // The last boot ends in records never thinned: its key is the one every line gives.
     expect(kept.incidents[1]!.boot).toBe(all.incidents[1]!.boot);
     // The WARNING of a thinned record is still an event; the EDAC line of another is kept.
