@@ -1,11 +1,11 @@
 // A pstore directory (/sys/fs/pstore or a copy), or one record file from it.
 // dmesg records are split by the kernel into parts ("Panic#1 Part1" is the newest chunk,
 // higher parts are older); the parts of one dump are joined oldest first.
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ReadContext, Yielded } from '../../src/backend.js';
-import { Slab, readSmallOrReport } from '../../src/input/file.js';
+import { Slab, readSmallFd } from '../../src/input/file.js';
 import { startWork } from '../../src/input/work.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
@@ -112,29 +112,35 @@ interface RecordText { bytes: Buffer; shift: number }
  * newest MAX_TEXT_BYTES from a line's start, read by position, never the whole file; the
  * older text left out is a problem saying where reading starts.
  */
-function recordTail(f: RecordFile, size: number, ctx: ReadContext): RecordText {
-  const fd = openSync(f.path, 'r');
-  try {
-    const first = Buffer.alloc(64);
-    readSync(fd, first, 0, first.length, 0);
-    const head = parseDmesgHeader(first.toString('latin1'))?.length ?? 0;
-    const tail = Buffer.alloc(MAX_TEXT_BYTES - head);
-    const from = size - tail.length;
-    const got = readSync(fd, tail, 0, tail.length, from);
-    const nl = tail.indexOf(0x0a);
-    const skip = nl < 0 ? 0 : nl + 1;
-    ctx.problem({ path: f.path, offset: from + skip, message: `${size - head} bytes of text, more than crashlog reads of one record (${MAX_TEXT_BYTES}): the oldest ${from + skip - head} are skipped, the newest read from here` });
-    return { bytes: Buffer.concat([first.subarray(0, head), tail.subarray(skip, got)]), shift: from + skip - head };
-  } finally {
-    closeSync(fd);
-  }
+function recordTail(f: RecordFile, fd: number, size: number, ctx: ReadContext): RecordText {
+  const first = Buffer.alloc(64);
+  readSync(fd, first, 0, first.length, 0);
+  const head = parseDmesgHeader(first.toString('latin1'))?.length ?? 0;
+  const tail = Buffer.alloc(MAX_TEXT_BYTES - head);
+  const from = size - tail.length;
+  const got = readSync(fd, tail, 0, tail.length, from);
+  const nl = tail.indexOf(0x0a);
+  const skip = nl < 0 ? 0 : nl + 1;
+  ctx.problem({ path: f.path, offset: from + skip, message: `${size - head} bytes of text, more than crashlog reads of one record (${MAX_TEXT_BYTES}): the oldest ${from + skip - head} are skipped, the newest read from here` });
+  return { bytes: Buffer.concat([first.subarray(0, head), tail.subarray(skip, got)]), shift: from + skip - head };
 }
 
+/** A record's bytes, or its newest text (recordTail), read through one open: a 10,000-record archive is 10,000 opens. */
 async function recordBytes(f: RecordFile, ctx: ReadContext, budget: { left: number }, slab: Slab): Promise<RecordText | undefined> {
-  const size = f.name.compressed || !TEXT_TYPES.includes(f.name.type) ? 0 : statSync(f.path).size;
-  if (size > MAX_TEXT_BYTES) return recordTail(f, size, ctx);
-  const raw = await readSmallOrReport(f.path, MAX_RECORD_BYTES, ctx, slab);
-  if (!raw) return undefined;
+  let raw: Uint8Array;
+  try {
+    const fd = openSync(f.path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (!f.name.compressed && TEXT_TYPES.includes(f.name.type) && size > MAX_TEXT_BYTES) return recordTail(f, fd, size, ctx);
+      raw = readSmallFd(fd, f.path, size, MAX_RECORD_BYTES, slab);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    ctx.problem({ path: f.path, message: `cannot read: ${messageOf(err)}` });
+    return undefined;
+  }
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   if (!f.name.compressed) return { bytes: buf, shift: 0 };
   if (budget.left <= 0) {

@@ -117,21 +117,25 @@ export async function withInput<T>(path: string, fn: (f: InputFile) => Promise<T
 export async function readSmall(path: string, max: number, slab?: Slab): Promise<Uint8Array> {
   const fd = openSync(path, 'r');
   try {
-    const size = fstatSync(fd).size;
-    if (size > max) throw new FormatError(path, 0, `file is ${size} bytes, more than the ${max} this reader takes`);
-    // Some /sys files report size 0 whatever they hold: read those up to a chunk.
-    const n = Math.min(max, size > 0 ? size : SMALL_READ_CHUNK);
-    const buf = slab ? slab.take(n) : Buffer.allocUnsafe(n);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.subarray(0, got);
+    return readSmallFd(fd, path, fstatSync(fd).size, max, slab);
   } finally {
     closeSync(fd);
   }
+}
+
+/** readSmall of a file already open, `size` bytes as fstat gave them (a caller that needed the size first). */
+export function readSmallFd(fd: number, path: string, size: number, max: number, slab?: Slab): Uint8Array {
+  if (size > max) throw new FormatError(path, 0, `file is ${size} bytes, more than the ${max} this reader takes`);
+  // Some /sys files report size 0 whatever they hold: read those up to a chunk.
+  const n = Math.min(max, size > 0 ? size : SMALL_READ_CHUNK);
+  const buf = slab ? slab.take(n) : Buffer.allocUnsafe(n);
+  let got = 0;
+  while (got < buf.length) {
+    const n = readSync(fd, buf, got, buf.length - got, got);
+    if (n === 0) break;
+    got += n;
+  }
+  return buf.subarray(0, got);
 }
 
 /**
