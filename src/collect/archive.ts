@@ -92,8 +92,9 @@ export function entryInputs(f: FsOps, entryDir: string): string[] {
     if (!st) continue;
     if (kind === 'bert' ? !st.isFile() : !st.isDirectory()) throw new ApplicationError(`${p}: not a ${kind === 'bert' ? 'regular file' : 'folder'}; the entry is not read`, 1);
     if (kind !== 'bert') {
-      for (const name of f.readdirSync(p) as string[]) {
-        if (!f.lstatSync(join(p, name)).isFile()) throw new ApplicationError(`${join(p, name)}: not a regular file; the entry is not read`, 1);
+      // Each entry's type as the directory says it (no lstat per record of a 10,000-record entry).
+      for (const e of f.readdirSync(p, { withFileTypes: true })) {
+        if (!e.isFile()) throw new ApplicationError(`${join(p, e.name)}: not a regular file; the entry is not read`, 1);
       }
     }
     out.push(p);
