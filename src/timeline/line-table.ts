@@ -4,13 +4,15 @@
 // dumps read as a stream (join-stream.ts) looks each line up by two numbers, and builds no
 // key string. A judged segment's lines keep their time, hash and segment, not their text.
 const NONE = -1;
+/** Entries made room for at first (grown four times over when full). */
+const INITIAL = 1 << 14;
 
 export class LineTable {
-  private heads = new Int32Array(1024).fill(NONE);
-  private times = new Float64Array(1024);
-  private hashes = new Int32Array(1024);
-  private segs = new Int32Array(1024);
-  private next = new Int32Array(1024);
+  private heads = new Int32Array(INITIAL).fill(NONE);
+  private times = new Float64Array(INITIAL);
+  private hashes = new Int32Array(INITIAL);
+  private segs = new Int32Array(INITIAL);
+  private next = new Int32Array(INITIAL);
   /** The line's text while its segment is open; undefined once judged. */
   private readonly texts: (string | undefined)[] = [];
   /** Entries made. */
@@ -66,7 +68,7 @@ export class LineTable {
   }
 
   private grow(): void {
-    const n = this.segs.length * 2;
+    const n = this.segs.length * 4;
     const times = new Float64Array(n);
     times.set(this.times);
     this.times = times;

@@ -145,7 +145,7 @@ export function eachLateLine(s: Segment, visit: (m: KernelMessage, us: number) =
     if (m.tsNs === undefined) continue;
     const ns = Number(m.tsNs);
     if (ns < LATE_NS_NUMBER) continue;
-    visit(m, microseconds(m.tsNs));
+    visit(m, ns < 2 ** 53 ? (ns - (ns % 1000)) / 1000 : microseconds(m.tsNs));
   }
 }
 
