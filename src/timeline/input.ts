@@ -24,8 +24,8 @@ export class InputSegments {
     private readonly done: (s: Segment) => void,
     private readonly whole = false,
     held = false,
-    /** With `held`: each segment once what is kept of it stands (thin.ts), in order. */
-    final?: (s: Segment) => void,
+    /** Each segment once what is kept of it stands (thin.ts, with `held`; else as it is cut), in order. */
+    private readonly final?: (s: Segment) => void,
   ) {
     this.keeper = new SegmentKeeper(whole);
     this.thinner = held && !whole ? new SegmentThinner(final) : undefined;
@@ -68,5 +68,6 @@ export class InputSegments {
     this.keeper = new SegmentKeeper(this.whole);
     this.done(s);
     if (!raw) this.thinner?.add(s);
+    if (!this.thinner) this.final?.(s);
   }
 }

@@ -12,8 +12,7 @@
 // where the texts differ (then the input is read again: slower, never wrong), and such a line
 // is owned by the judged segment, as it is by joinSegments when the texts are the same (one
 // in 2^32 lines at a time already held).
-import type { Segment } from './segments.js';
-import { eachLateLine } from './segments.js';
+import { eachLateLine, type Segment } from './segments.js';
 import { SHARED_LINES } from './build.js';
 import { LineTable, NO_ENTRY, textHash } from './line-table.js';
 
@@ -52,6 +51,7 @@ export class StreamJoiner {
   private held = 0;
   /** A segment would have joined a boot already judged: the input must be read again. */
   late = false;
+  /** A boot was judged before the input ended (its records are placed without it: analyze-store.ts). */
   judgedAny = false;
 
   constructor(
