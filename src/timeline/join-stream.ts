@@ -15,6 +15,7 @@
 import { eachLateLine, type Segment } from './segments.js';
 import { SHARED_LINES } from './build.js';
 import { LineTable, NO_ENTRY, textHash } from './line-table.js';
+import { SpanIndex } from './span-index.js';
 
 /** Boots held open, at most: a store's records of one boot lie within this many of each other. */
 export const WINDOW_BOOTS = 64;
@@ -46,6 +47,9 @@ export class StreamJoiner {
   /** Segment index -> its open group. */
   private readonly groupOf = new Map<number, Group>();
   private readonly table = new LineTable();
+  /** Late spans of every segment so far, and which have their lines in the table. */
+  private readonly spans = new SpanIndex();
+  private readonly keyedSeg: boolean[] = [];
   /** Journal boot id -> the first segment with it; judged when groupOf lacks it. */
   private readonly byBoot = new Map<string, number>();
   private held = 0;
@@ -63,12 +67,16 @@ export class StreamJoiner {
   add(s: Segment): void {
     const i = this.n++;
     const joins = new Set<Group>();
-    const from = this.table.size;
+    let from = this.table.size;
     if (s.boot !== undefined) {
       const j = this.byBoot.get(s.boot);
       if (j === undefined) this.byBoot.set(s.boot, i);
       else this.into(joins, j);
-    } else this.keyed(i, s, joins);
+    } else if (this.meets(i, s)) {
+      from = this.table.size;
+      this.keyed(i, s, joins);
+      this.keyedSeg[i] = true;
+    }
     const member: Member = { i, s, from, to: this.table.size };
     this.held += s.messages.length;
     if (joins.size === 0) {
@@ -98,6 +106,35 @@ export class StreamJoiner {
   /** The segments of the boots still open, in input order, without judging them. */
   unjudged(): Segment[] {
     return this.open.slice(this.head).filter((g) => !g.dead).flatMap((g) => g.members).sort((a, b) => a.i - b.i).map((m) => m.s);
+  }
+
+  /**
+   * Whether `s`'s late span meets another segment's: only then can it share a line. A segment
+   * met that was not keyed is keyed now (it met none before, so it owns every line it has), or,
+   * judged, its lines are gone: the input must be read again.
+   */
+  private meets(i: number, s: Segment): boolean {
+    let a = Infinity;
+    let b = -Infinity;
+    eachLateLine(s, (_m, us) => {
+      if (us < a) a = us;
+      if (us > b) b = us;
+    });
+    if (a > b) return false;
+    let met = false;
+    this.spans.overlapping(a, b, (j) => {
+      met = true;
+      if (this.keyedSeg[j]) return;
+      const g = this.groupOf.get(j);
+      if (!g) return void (this.late = true);
+      const m = g.members.find((x) => x.i === j)!;
+      m.from = this.table.size;
+      this.keyed(j, m.s, new Set());
+      m.to = this.table.size;
+      this.keyedSeg[j] = true;
+    });
+    this.spans.add(i, a, b);
+    return met;
   }
 
   /** joinSegments' rule: SHARED_LINES keys (fewer for a segment that small) shared with one segment before. */

@@ -18,18 +18,24 @@ import { stamp } from '../builders/console-log.js';
 
 const line = (ns: bigint, text: string): KernelMessage => ({ kind: 'kmsg', text, tsNs: ns, source: { backend: 'test', path: 'x' } });
 
-/** Segments whose late lines come from a small pool, so that many share lines; some with a journal boot id. */
+/**
+ * Segments whose late lines come from a small pool, so that many share lines, in a few far
+ * apart stretches of time (segments in different ones never meet: join-stream.ts keys a
+ * segment's lines only once another's span meets it); some with a journal boot id.
+ */
 const segmentsArb = fc.array(
   fc.record({
     lines: fc.array(fc.tuple(fc.integer({ min: 0, max: 12 }), fc.constantFrom('a', 'b', 'c')), { minLength: 0, maxLength: 8 }),
+    stretch: fc.integer({ min: 0, max: 3 }),
     boot: fc.option(fc.constantFrom('b1', 'b2', 'b3'), { nil: undefined }),
   }),
   { minLength: 1, maxLength: 40 },
 );
 
-function segmentsOf(specs: { lines: [number, string][]; boot: string | undefined }[]): Segment[] {
+function segmentsOf(specs: { lines: [number, string][]; stretch: number; boot: string | undefined }[]): Segment[] {
   return specs.map((sp, i) => {
-    const s: Segment = { input: 0, banner: false, messages: sp.lines.map(([t, x]) => line(BigInt(t) * 1_000_000_000n + 2_000_000_000n, x)) };
+    const at = (t: number) => BigInt(t + 100 * sp.stretch) * 1_000_000_000n + 2_000_000_000n;
+    const s: Segment = { input: 0, banner: false, messages: sp.lines.map(([t, x]) => line(at(t), x)) };
     if (sp.boot !== undefined) s.boot = sp.boot;
     s.messages.push(line(1n, `segment ${i}`)); // early: never a key, but tells the segments apart
     return s;
