@@ -2,10 +2,10 @@
 // directory, an mtdoops partition) judged boot by boot as it is read, for `report` and
 // `report --json`: its segments are joined into boots as they come
 // (src/timeline/join-stream.ts), the oldest boot judged once WINDOW_BOOTS are open and its
-// lines let go, so memory holds the newest boots and the incidents, not the store. The verdict is the one timelineOf and correlate
-// give over the whole input; where it might not be (a segment that joins a boot already
-// judged, or records other than log lines to place among boots already judged), the caller
-// reads the input again whole (analyze.ts).
+// lines let go, so memory holds the newest boots and the incidents, not the store. The
+// verdict is the one timelineOf and correlate give over the whole input; where it might not
+// be (a segment that joins a boot already judged, or records other than log lines to place
+// among boots already judged), the caller reads the input again whole (analyze.ts).
 import type { ReadOptions } from './backend.js';
 import type { CrashRecord, Incident, InputSummary } from './model/index.js';
 import type { ResolvedInput } from './input/resolve.js';

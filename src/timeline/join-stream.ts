@@ -7,11 +7,14 @@
 // segment that would join a boot already judged sets `late`, and the caller reads the input
 // again whole.
 //
-// A judged segment's lines are remembered by time and a 32-bit hash of their text
-// (line-table.ts): a later line with both counts as shared with it, so `late` may be set
-// where the texts differ (then the input is read again: slower, never wrong), and such a line
-// is owned by the judged segment, as it is by joinSegments when the texts are the same (one
-// in 2^32 lines at a time already held).
+// A segment's lines are looked up and entered only once its late span meets another's
+// (span-index.ts; most dumps of a big store are boots of their own and never are). A judged
+// segment's lines are remembered by time and a 32-bit hash of their text (line-table.ts): a
+// later line with both counts as shared with it, so `late` may be set where the texts differ
+// (then the input is read again: slower, never wrong), and such a line is owned by the judged
+// segment, as it is by joinSegments when the texts are the same (one in 2^32 lines at a time
+// already held). A judged segment never met keeps only its span: a later one that meets it
+// sets `late`.
 import { eachLateLine, type Segment } from './segments.js';
 import { SHARED_LINES } from './build.js';
 import { LineTable, NO_ENTRY, textHash } from './line-table.js';
