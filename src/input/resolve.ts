@@ -3,7 +3,6 @@
 // (only confident readings count there, so notes and manifests beside the data are left).
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import fg from 'fast-glob';
 import { backendById, backends } from '../../backends/index.js';
 import type { Backend } from '../backend.js';
 import type { Problem } from '../model/index.js';
@@ -53,6 +52,9 @@ async function resolveOne(path: string, depth: number, out: ResolvedInput[], pro
   if (depth === 0) problems.push({ path, message: 'not a format crashlog reads (try --as BACKEND)' });
 }
 
+/** Characters every fast-glob pattern has one of (wildcards, sets, braces, extglobs). */
+const GLOB_CHARS = /[*?[\]{}()!@+]/;
+
 /** Paths a glob may stand for, at most (a fleet's /var/crash holds many dumps, not millions). */
 const MAX_GLOB_MATCHES = 10_000;
 
@@ -64,7 +66,9 @@ const MAX_GLOB_MATCHES = 10_000;
 async function expandGlobs(paths: readonly string[], problems: Problem[]): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
-    if (streamInput(p) || !fg.isDynamicPattern(p) || (await lstat(p).then(() => true, () => false))) { out.push(p); continue; }
+    // fast-glob loads only for a path that could be a pattern (none of its special characters: not one).
+    const fg = GLOB_CHARS.test(p) && !streamInput(p) ? (await import('fast-glob')).default : undefined;
+    if (!fg || !fg.isDynamicPattern(p) || (await lstat(p).then(() => true, () => false))) { out.push(p); continue; }
     const found = (await fg(p, { onlyFiles: false, followSymbolicLinks: false, dot: true, unique: true, suppressErrors: true })).sort();
     if (found.length === 0) problems.push({ path: p, message: 'no file matches this pattern' });
     if (found.length > MAX_GLOB_MATCHES) problems.push({ path: p, message: `${found.length} matches; only the first ${MAX_GLOB_MATCHES} read` });

