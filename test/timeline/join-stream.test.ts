@@ -1,7 +1,8 @@
 // A store judged boot by boot as it is read (src/analyze-store.ts, src/timeline/join-stream.ts):
 // its segments join as joinSegments (build.ts) joins them all at once, and the verdict is the
 // one the whole store gives, whether it was judged as it came or read again whole (a record
-// that joins a boot already judged; a machine check to place among boots already judged).
+// that joins a boot already judged; a record that is not a log, to place among boots already
+// judged).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,23 @@ describe('StreamJoiner', () => {
       }),
       { numRuns: 400, seed: 20261202 },
     );
+  });
+
+  it('says the input must be read again when a segment shares lines with a boot judged before it', () => {
+    // 0 and 1 meet (1 shares one line: boots of their own, both keyed); three boots far away in
+    // time push 0 out of a window of two; 5 holds 0's three lines, as joinSegments joins them.
+    const segs = segmentsOf([
+      { lines: [[1, 'a'], [2, 'b'], [3, 'c']], stretch: 0, boot: undefined },
+      { lines: [[1, 'a'], [5, 'x'], [6, 'y']], stretch: 0, boot: undefined },
+      { lines: [[1, 'q']], stretch: 1, boot: undefined },
+      { lines: [[1, 'r']], stretch: 2, boot: undefined },
+      { lines: [[1, 's']], stretch: 3, boot: undefined },
+      { lines: [[1, 'a'], [2, 'b'], [3, 'c']], stretch: 0, boot: undefined },
+    ]);
+    expect(shape(joinSegments(segs), segs)).toEqual([[0, 5], [1], [2], [3], [4]]);
+    const j = new StreamJoiner(() => {}, { boots: 2, lines: 1e9 });
+    for (const s of segs) j.add(s);
+    expect(j.late).toBe(true);
   });
 });
 

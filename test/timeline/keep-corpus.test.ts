@@ -1,8 +1,8 @@
 // `report` reads with keep 'incidents' and collect with 'verdict' (src/analyze.ts: a single
-// input judged boot by boot, long segments kept for their verdict); `timeline` and the corpus
-// walk keep every line. On every corpus item, each input alone, its console alone and all its
-// inputs together, all give the same incidents, and `timeline` (boot by boot as read) the
-// same text.
+// log, or for `report` an ordered store, judged boot by boot; long segments kept for their
+// verdict); `timeline` and the corpus walk keep every line. On every corpus item, each input
+// alone, its console alone and all its inputs together, all give the same incidents, and
+// `timeline` (boot by boot as read) the same text.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ describe.each(items)('%s', (item) => {
     const kept = await analyze(paths, { keep: 'verdict' });
     expect(kept.incidents).toEqual(all.incidents);
     expect(kept.inputs.map((i) => [i.path, i.records, i.problems])).toEqual(all.inputs.map((i) => [i.path, i.records, i.problems]));
-    // `report` and `report --json`: a single input of any kind judged as it is read (src/analyze-store.ts).
+    // `report` and `report --json`: a single log or ordered store judged as it is read (src/analyze-store.ts).
     const judged = await analyze(paths, { keep: 'incidents' });
     expect(judged.incidents).toEqual(all.incidents);
     expect(judged.inputs.map((i) => [i.path, i.records, i.problems])).toEqual(all.inputs.map((i) => [i.path, i.records, i.problems]));
