@@ -7,9 +7,10 @@
 // be (a segment that joins a boot already judged, or records other than log lines to place
 // among boots already judged), the caller reads the input again whole (analyze.ts).
 import type { ReadOptions } from './backend.js';
-import type { CrashRecord, Incident, InputSummary } from './model/index.js';
+import type { Incident } from './model/index.js';
+import type { Analysis } from './analyze.js';
 import type { ResolvedInput } from './input/resolve.js';
-import { judgedBoot, type Boot, type Timeline } from './timeline/types.js';
+import { judgedBoot, type Boot } from './timeline/types.js';
 import type { DimmThreshold } from './correlate/dimm-history.js';
 import { readKept, summary } from './read-input.js';
 import { StreamJoiner } from './timeline/join-stream.js';
@@ -17,15 +18,8 @@ import { timelineOf } from './timeline/build.js';
 import { correlate, Correlator } from './correlate/index.js';
 import { detect } from './detect/index.js';
 
-export interface StoreVerdict {
-  inputs: InputSummary[];
-  timeline: Timeline;
-  incidents: Incident[];
-  records: CrashRecord[];
-}
-
 /** The verdict on one input judged as it is read; undefined when it must be read again whole. */
-export async function analyzeStore(input: ResolvedInput, options: ReadOptions, dimmThreshold?: DimmThreshold, window?: { boots: number; lines: number }): Promise<StoreVerdict | undefined> {
+export async function analyzeStore(input: ResolvedInput, options: ReadOptions, dimmThreshold?: DimmThreshold, window?: { boots: number; lines: number }): Promise<Analysis | undefined> {
   const dimms = dimmThreshold ? { threshold: dimmThreshold } : {};
   const correlator = new Correlator([], detect, dimms);
   const incidents: Incident[] = [];

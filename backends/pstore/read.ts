@@ -5,7 +5,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ReadContext, Yielded } from '../../src/backend.js';
-import { Slab, readSmallFd } from '../../src/input/file.js';
+import { Slab, cannotRead, readSmallFd } from '../../src/input/file.js';
 import { startWork } from '../../src/input/work.js';
 import { bytesToMessages } from '../../src/kmsg/messages.js';
 import { joinDumps, type DumpPart } from '../../src/pstore/dumps.js';
@@ -138,8 +138,7 @@ async function recordBytes(f: RecordFile, ctx: ReadContext, budget: { left: numb
       closeSync(fd);
     }
   } catch (err) {
-    ctx.problem({ path: f.path, message: `cannot read: ${messageOf(err)}` });
-    return undefined;
+    return cannotRead(ctx, f.path, err);
   }
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   if (!f.name.compressed) return { bytes: buf, shift: 0 };

@@ -165,9 +165,14 @@ export async function readSmallOrReport(path: string, max: number, ctx: ReadCont
   try {
     return await readSmall(path, max, slab);
   } catch (err) {
-    ctx.problem({ path, message: `cannot read: ${messageOf(err)}` });
-    return undefined;
+    return cannotRead(ctx, path, err);
   }
+}
+
+/** The problem for a small file that could not be read (readSmallOrReport's); undefined. */
+export function cannotRead(ctx: ReadContext, path: string, err: unknown): undefined {
+  ctx.problem({ path, message: `cannot read: ${messageOf(err)}` });
+  return undefined;
 }
 
 /**

@@ -128,10 +128,10 @@ export function lateSpan(s: Segment): { from: bigint; to: bigint } | undefined {
 
 /**
  * A kernel time to the microsecond as messageKey has it (`tsNs / 1000n`), as a number: without
- * a BigInt division below 2^53 ns (104 days of uptime), where the number is exact.
+ * a BigInt division below 2^53 ns (104 days of uptime), where the number is exact. `n` is
+ * Number(tsNs), for a caller that has it already.
  */
-export function microseconds(tsNs: bigint): number {
-  const n = Number(tsNs);
+export function microseconds(tsNs: bigint, n = Number(tsNs)): number {
   return n < 2 ** 53 && n >= 0 ? (n - (n % 1000)) / 1000 : Number(tsNs / 1000n);
 }
 
@@ -145,7 +145,7 @@ export function eachLateLine(s: Segment, visit: (m: KernelMessage, us: number) =
     if (m.tsNs === undefined) continue;
     const ns = Number(m.tsNs);
     if (ns < LATE_NS_NUMBER) continue;
-    visit(m, ns < 2 ** 53 ? (ns - (ns % 1000)) / 1000 : microseconds(m.tsNs));
+    visit(m, microseconds(m.tsNs, ns));
   }
 }
 
